@@ -1,0 +1,180 @@
+// Every setting the platform reads, validated once at start. README.md documents each one.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import path from 'node:path';
+
+export type NodeRole = 'national' | 'province' | 'city';
+
+export interface Secrets {
+  /** HMAC key for session tokens and CSRF tokens. */
+  sessionSecret: Buffer;
+  /** SM4 key-encryption key for personal data and private keys at rest. */
+  dataKey: Buffer;
+  /** SM3-HMAC key for blind indexes over encrypted personal data. */
+  blindIndexKey: Buffer;
+}
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  nodeRole: NodeRole;
+  nodeRegionCode: string;
+  publicUrl: string;
+  logLevel: string;
+  demoData: boolean;
+  workerEnabled: boolean;
+  dbPoolSize: number;
+  shutdownTimeoutMs: number;
+  rateLimitPerMinute: number;
+  cookieSecure: boolean;
+  secrets: Secrets;
+}
+
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, problem: string) {
+    super(`配置错误 ${variable}: ${problem}`);
+    this.variable = variable;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, fallback: string | undefined, protocols: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `is not a valid URL`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must use ${protocols.join(' or ')}, got ${parsed.protocol}`);
+  }
+  return raw.replace(/\/$/, '');
+}
+
+/** A node's own region: national 100000, a province xx0000, a city xxxx00 (GB/T 2260). */
+function regionFor(env: Env, role: NodeRole): string {
+  const fallback = role === 'national' ? '100000' : role === 'province' ? '320000' : '320100';
+  const code = env.NODE_REGION_CODE || fallback;
+  if (!/^\d{6}$/.test(code)) throw new ConfigError('NODE_REGION_CODE', `must be a 6-digit GB/T 2260 code, got "${code}"`);
+  const fits =
+    role === 'national' ? code === '100000' : role === 'province' ? /^[1-8]\d0000$/.test(code) : /^[1-8]\d{3}00$/.test(code) && !code.endsWith('0000');
+  if (!fits) throw new ConfigError('NODE_REGION_CODE', `"${code}" is not a ${role}-level code for NODE_ROLE=${role}`);
+  return code;
+}
+
+const SECRET_VARIABLES = {
+  sessionSecret: 'SESSION_SECRET',
+  dataKey: 'DATA_ENCRYPTION_KEY',
+  blindIndexKey: 'BLIND_INDEX_KEY',
+} as const satisfies Record<keyof Secrets, string>;
+
+const SECRET_BYTES: Record<keyof Secrets, number> = { sessionSecret: 32, dataKey: 16, blindIndexKey: 32 };
+
+function hexSecret(name: string, raw: string, bytes: number): Buffer {
+  if (!new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`).test(raw)) {
+    throw new ConfigError(name, `must be ${bytes * 2} hex characters (${bytes} random bytes)`);
+  }
+  return Buffer.from(raw, 'hex');
+}
+
+/**
+ * Secrets come from the environment or from DATA_DIR/secrets.json. Outside production a
+ * missing file is generated (mode 0600) so a fresh checkout starts; in production a missing
+ * secret stops the process, because silently minting keys would orphan encrypted data.
+ */
+function loadSecrets(env: Env, dataDir: string, production: boolean): Secrets {
+  const file = path.join(dataDir, 'secrets.json');
+  let stored: Partial<Record<keyof Secrets, string>> = {};
+  if (existsSync(file)) {
+    try {
+      stored = JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      throw new ConfigError('DATA_DIR', `${file} is not valid JSON`);
+    }
+  }
+  const keys = Object.keys(SECRET_VARIABLES) as (keyof Secrets)[];
+  const missing = keys.filter((k) => !env[SECRET_VARIABLES[k]] && !stored[k]);
+  if (missing.length > 0) {
+    if (production) {
+      throw new ConfigError(
+        SECRET_VARIABLES[missing[0]!],
+        `is required in production (set it, or create ${file} with "npm run cli -- secrets:init")`,
+      );
+    }
+    for (const k of missing) stored[k] = randomBytes(SECRET_BYTES[k]).toString('hex');
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  const secrets = {} as Secrets;
+  for (const k of keys) {
+    const name = SECRET_VARIABLES[k];
+    secrets[k] = hexSecret(name, env[name] || stored[k]!, SECRET_BYTES[k]);
+  }
+  return secrets;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const mode = oneOf(env, 'NODE_ENV', ['development', 'test', 'production'] as const, 'development');
+  const production = mode === 'production';
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  if (!/^[\w.:-]+$/.test(host)) throw new ConfigError('HOST', `"${host}" is not a host name or address`);
+  const dataDir = path.resolve(env.DATA_DIR || './data');
+  const nodeRole = oneOf(env, 'NODE_ROLE', ['national', 'province', 'city'] as const, 'province');
+  const publicUrl = url(env, 'PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:'])!;
+  if (production && !publicUrl.startsWith('https:')) {
+    throw new ConfigError('PUBLIC_URL', 'must be https in production');
+  }
+  return {
+    env: mode,
+    port,
+    host,
+    databaseUrl: url(env, 'DATABASE_URL', undefined, ['postgres:', 'postgresql:']),
+    dataDir,
+    nodeRole,
+    nodeRegionCode: regionFor(env, nodeRole),
+    publicUrl,
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    demoData: bool(env, 'DEMO_DATA', !production),
+    workerEnabled: bool(env, 'WORKER_ENABLED', true),
+    dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
+    cookieSecure: bool(env, 'COOKIE_SECURE', true),
+    secrets: loadSecrets(env, dataDir, production),
+  };
+}

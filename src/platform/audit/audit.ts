@@ -1,0 +1,146 @@
+// Append-only audit trail (全过程留痕). Each record carries the SM3 hash of its predecessor,
+// so an edited or deleted record breaks the chain at a point `audit:verify` can name.
+import { sql } from 'kysely';
+import type { Db, Queryable, Tx } from '../db/database.ts';
+import { inTransaction } from '../db/database.ts';
+import { sm3Hex } from '../crypto/sm3.ts';
+import type { Actor } from '../http/access.ts';
+
+declare module '../db/database.ts' {
+  interface Database {
+    audit_log: {
+      id: import('kysely').Generated<number>;
+      occurred_at: Date;
+      actor_kind: string;
+      actor_id: string | null;
+      action: string;
+      target_type: string;
+      target_id: string | null;
+      region_code: string | null;
+      change_digest: string;
+      request_id: string | null;
+      prev_hash: string;
+      hash: string;
+    };
+    audit_head: { chain: string; last_id: number; last_hash: string };
+  }
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+const CHAIN = 'main';
+
+/** Who did it: a request's actor, or the platform itself (jobs, start-up, CLI). */
+export type AuditActor = Actor | { kind: 'system'; id: string };
+
+export interface AuditEntry {
+  actor: AuditActor;
+  /** Dotted verb, e.g. `region.dataset.load`, `staff.login`, `calendar.override.add`. */
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  regionCode?: string | null;
+  /** What changed; only its digest is chained, so personal data need not be copied here. */
+  change: unknown;
+  requestId?: string | null;
+}
+
+/** JSON with object keys sorted at every depth, so equal values always digest alike. */
+export function canonicalJson(value: unknown): string {
+  if (value === undefined) return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function actorId(actor: AuditActor): string | null {
+  switch (actor.kind) {
+    case 'anonymous':
+      return null;
+    case 'system':
+      return actor.id;
+    case 'client':
+      return actor.clientId;
+    default:
+      return actor.accountId;
+  }
+}
+
+interface LinkFields {
+  id: number;
+  occurred_at: Date;
+  actor_kind: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  region_code: string | null;
+  change_digest: string;
+  request_id: string | null;
+  prev_hash: string;
+}
+
+export function linkHash(r: LinkFields): string {
+  return sm3Hex(
+    [r.prev_hash, r.id, r.occurred_at.toISOString(), r.actor_kind, r.actor_id ?? '', r.action, r.target_type, r.target_id ?? '', r.region_code ?? '', r.change_digest, r.request_id ?? ''].join('\n'),
+  );
+}
+
+/** Appends one record inside the caller's transaction (or a new one). */
+export async function recordAudit(db: Queryable, entry: AuditEntry): Promise<void> {
+  await inTransaction(db, async (tx: Tx) => {
+    // The head row lock serialises appends until this transaction commits.
+    const head = await tx.selectFrom('audit_head').select(['last_hash']).where('chain', '=', CHAIN).forUpdate().executeTakeFirstOrThrow();
+    const { id } = await sql<{ id: number }>`select nextval('audit_log_id_seq')::bigint as id`.execute(tx).then((r) => r.rows[0]!);
+    const link: LinkFields = {
+      id,
+      occurred_at: new Date(),
+      actor_kind: entry.actor.kind,
+      actor_id: actorId(entry.actor),
+      action: entry.action,
+      target_type: entry.targetType,
+      target_id: entry.targetId ?? null,
+      region_code: entry.regionCode ?? null,
+      change_digest: sm3Hex(canonicalJson(entry.change)),
+      request_id: entry.requestId ?? null,
+      prev_hash: head.last_hash,
+    };
+    const hash = linkHash(link);
+    await tx.insertInto('audit_log').values({ ...link, hash }).execute();
+    await tx.updateTable('audit_head').set({ last_id: id, last_hash: hash }).where('chain', '=', CHAIN).execute();
+  });
+}
+
+export type ChainReport =
+  | { ok: true; records: number; lastHash: string }
+  | { ok: false; records: number; brokenAt: number | null; reason: string };
+
+/** Walks the whole chain in id order and reports the first broken link. */
+export async function verifyAuditChain(db: Db, batchSize = 5000): Promise<ChainReport> {
+  let prev = GENESIS_HASH;
+  let lastId = 0;
+  let records = 0;
+  for (;;) {
+    const rows = await db.selectFrom('audit_log').selectAll().where('id', '>', lastId).orderBy('id').limit(batchSize).execute();
+    for (const row of rows) {
+      if (row.prev_hash !== prev) {
+        return { ok: false, records, brokenAt: row.id, reason: `记录 ${row.id} 的前序哈希与上一条记录不符（其前有记录被删除或篡改）` };
+      }
+      if (linkHash(row) !== row.hash) {
+        return { ok: false, records, brokenAt: row.id, reason: `记录 ${row.id} 的内容与其哈希不符（记录被篡改）` };
+      }
+      prev = row.hash;
+      lastId = row.id;
+      records += 1;
+    }
+    if (rows.length < batchSize) break;
+  }
+  const head = await db.selectFrom('audit_head').selectAll().where('chain', '=', CHAIN).executeTakeFirst();
+  if (!head || head.last_hash !== prev || Number(head.last_id) !== lastId) {
+    return { ok: false, records, brokenAt: head ? Number(head.last_id) : null, reason: `链头指向记录 ${head?.last_id ?? '无'}，但最后一条可验证记录是 ${lastId}（末尾记录被删除）` };
+  }
+  return { ok: true, records, lastHash: prev };
+}
