@@ -2,11 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 // Modules talk to each other only through their public index.ts (docs/architecture.md).
-const viaIndex = (up) => ({
-  'no-restricted-imports': ['error', {
-    patterns: [{ group: [`${up}*/*`, `!${up}*/index.ts`], message: 'Import another module only through its index.ts.' }],
-  }],
-});
+const message = 'Import another module only through its index.ts.';
+const restrict = (regex) => ({ 'no-restricted-imports': ['error', { patterns: [{ regex, message }] }] });
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'data/**', 'test-results/**'] },
@@ -17,9 +14,9 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['src/*.ts', 'test/**/*.ts', 'bench/**/*.ts'], rules: {
-    'no-restricted-imports': ['error', { patterns: [{ group: ['**/modules/*/*', '!**/modules/*/index.ts'], message: 'Import a module only through its index.ts.' }] }],
-  } },
-  { files: ['src/modules/*/*.ts'], ignores: ['src/modules/*/*.test.ts'], rules: viaIndex('../') },
-  { files: ['src/modules/*/*/**/*.ts'], rules: viaIndex('../../') },
+  // Outside src/modules: only a module's index.ts.
+  { files: ['src/*.ts', 'src/platform/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'demo/**/*.ts', 'scripts/**/*.ts'], rules: restrict('modules/[^/]+/(?!index\\.ts$)') },
+  // A module's own files may reach a sibling module only through its index.ts.
+  { files: ['src/modules/*/*.ts'], ignores: ['src/modules/*/*.test.ts'], rules: restrict('^\\.\\./(?!\\.\\.)[^/]+/(?!index\\.ts$)') },
+  { files: ['src/modules/*/*/**/*.ts'], rules: restrict('^\\.\\./\\.\\./(?!\\.\\.)[^/]+/(?!index\\.ts$)') },
 );

@@ -56,7 +56,7 @@ export function installHealthRoutes(app: FastifyInstance, db: Db, metrics: Metri
 
   app.get(
     '/metrics',
-    { config: { access: access.public() }, schema: { tags: ['operations'], summary: 'Prometheus 指标', hide: true } },
+    { config: { access: access.anyOf(access.client('operations:metrics'), access.staff(['platform_admin'])) }, schema: { tags: ['operations'], summary: 'Prometheus 指标', hide: true } },
     async (_req, reply) => {
       reply.type(metrics.registry.contentType);
       return metrics.registry.metrics();
