@@ -9,6 +9,9 @@ import path from 'node:path';
 
 export interface Cluster {
   url: string;
+  /** Stops the server but keeps its data, to simulate an outage. */
+  pause(): void;
+  resume(): void;
   stop(): void;
 }
 
@@ -45,10 +48,14 @@ export async function startCluster(bin: string): Promise<Cluster> {
   };
   // C.UTF-8 so that pg_trgm and case folding see Chinese characters (architecture.md).
   run('initdb', ['-D', data, '-E', 'UTF8', '--locale=C.UTF-8', '-A', 'trust', '-U', 'postgres']);
-  run('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+  const start = () =>
+    run('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
+  start();
   let stopped = false;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    pause: () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+    resume: start,
     stop() {
       if (stopped) return;
       stopped = true;
