@@ -85,6 +85,10 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   await app.register(fastifyStatic, { root: ASSETS_DIR, prefix: '/assets/', maxAge: config.env === 'production' ? '1d' : 0 });
 
+  // Echo the request id so a citizen's screenshot or an integrator's log line finds the server log.
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
   installProblemHandlers(app, (req, reply, problem) => render.errorPage(req, reply, problem));
   installAuth(app, { db, sessionSecret: config.secrets.sessionSecret, cookieSecure: config.cookieSecure, resolvers: identityResolvers });
   installHealthRoutes(app, db, metrics);
