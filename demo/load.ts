@@ -7,12 +7,13 @@ import { makeCreditCode } from '../src/platform/identifiers/credit-code.ts';
 import { regionPrefix } from '../src/platform/region-code.ts';
 import { RegionService, StaffService } from './modules.ts';
 
+// Province-level names differ for some departments (公安厅 vs 公安局), as in real life.
 const DEPARTMENTS = [
-  { suffix: '政务服务管理办公室', short: '政务办' },
-  { suffix: '市场监督管理局', short: '市场监管局' },
-  { suffix: '公安局', short: '公安局', provinceName: '公安厅' },
-  { suffix: '人力资源和社会保障局', short: '人社局', provinceName: '人力资源和社会保障厅' },
-  { suffix: '卫生健康委员会', short: '卫健委' },
+  { city: '政务服务管理办公室', province: '政务服务管理办公室', short: '政务办' },
+  { city: '市场监督管理局', province: '市场监督管理局', short: '市场监管局' },
+  { city: '公安局', province: '公安厅', short: '公安' },
+  { city: '人力资源和社会保障局', province: '人力资源和社会保障厅', short: '人社' },
+  { city: '卫生健康委员会', province: '卫生健康委员会', short: '卫健委' },
 ] as const;
 
 /** Demo staff accounts. Their password is printed in README.md; demo data is off in production. */
@@ -40,9 +41,9 @@ export async function loadDemoData(db: Db, config: Config): Promise<{ loaded: bo
   let n = 1;
   let organisations = 0;
   for (const region of [province, ...cities]) {
-    const place = region.level === 1 ? region.name : region.name;
+    const place = region.name;
     for (const d of DEPARTMENTS) {
-      const name = region.level === 1 ? `${place}${'provinceName' in d ? d.provinceName : d.suffix.replace('局', '厅')}` : `${place}${d.suffix}`;
+      const name = `${place}${region.level === 1 ? d.province : d.city}`;
       await regions.createOrganisation(
         { regionCode: region.code, name, shortName: d.short, creditCode: makeCreditCode('1', '1', region.code, orgBody(n++)), kind: 'department', parentId: null },
         actor,
