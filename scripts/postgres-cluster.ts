@@ -46,11 +46,16 @@ export async function startCluster(bin: string): Promise<Cluster> {
     const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] : [path.join(bin, cmd), args];
     execFileSync(file, argv as string[], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
   };
-  // C.UTF-8 so that pg_trgm and case folding see Chinese characters (architecture.md).
-  run('initdb', ['-D', data, '-E', 'UTF8', '--locale=C.UTF-8', '-A', 'trust', '-U', 'postgres']);
   const start = () =>
     run('pg_ctl', ['-D', data, '-l', path.join(dir, 'server.log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`, 'start']);
-  start();
+  try {
+    // C.UTF-8 so that pg_trgm and case folding see Chinese characters (architecture.md).
+    run('initdb', ['-D', data, '-E', 'UTF8', '--locale=C.UTF-8', '-A', 'trust', '-U', 'postgres']);
+    start();
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   let stopped = false;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
