@@ -7,6 +7,7 @@ import { migrate } from './platform/db/migrate.ts';
 import { OutboxWorker } from './platform/jobs/worker.ts';
 import { buildApp, type App } from './app.ts';
 import { modules } from './modules.ts';
+import { CalendarService } from './platform/calendar/index.ts';
 import { RegionService } from './modules/regions/index.ts';
 import { StaffService } from './modules/identity/index.ts';
 import { loadDemoData } from '../demo/load.ts';
@@ -45,6 +46,9 @@ export async function preparePlatform(config: Config, database: DatabaseHandle, 
   const applied = await migrate(database.db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const system = { kind: 'system' as const, id: 'startup' };
+  const holidays = await new CalendarService(database.db).syncPackageSchedules(system);
+  if (holidays.loaded.length) log.info({ years: holidays.loaded, source: holidays.source }, 'holiday schedules loaded');
+  if (holidays.warning) log.warn({ calendar: true }, holidays.warning);
   const regions = await new RegionService(database.db).ensureDataset(detailProvinces(config), system);
   if (regions.loaded) log.info({ regions: regions.regions }, 'region data loaded');
   const admin = await new StaffService(database.db).bootstrapAdmin(config.nodeRegionCode);

@@ -1,6 +1,6 @@
 // The only code that touches staff_account and system_client.
-import { sql, type Generated } from 'kysely';
-import type { Queryable } from '../../platform/db/database.ts';
+import { sql, type Generated, type Selectable } from 'kysely';
+import type { Database, Queryable } from '../../platform/db/database.ts';
 import type { StaffRole } from '../../platform/http/access.ts';
 
 declare module '../../platform/db/database.ts' {
@@ -48,19 +48,7 @@ export interface StaffAccountRow {
 
 const staffColumns = ['id', 'login_name', 'display_name', 'password_hash', 'must_change_password', 'org_id', 'region_code', 'roles', 'disabled', 'failed_logins', 'locked_until'] as const;
 
-type StaffSelect = {
-  id: string;
-  login_name: string;
-  display_name: string;
-  password_hash: string;
-  must_change_password: boolean;
-  org_id: string | null;
-  region_code: string;
-  roles: StaffRole[];
-  disabled: boolean;
-  failed_logins: number;
-  locked_until: Date | null;
-};
+type StaffSelect = Pick<Selectable<Database['staff_account']>, (typeof staffColumns)[number]>;
 
 function toStaff(r: StaffSelect): StaffAccountRow {
   return {

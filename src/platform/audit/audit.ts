@@ -1,6 +1,6 @@
 // Append-only audit trail (全过程留痕). Each record carries the SM3 hash of its predecessor,
 // so an edited or deleted record breaks the chain at a point `audit:verify` can name.
-import { sql } from 'kysely';
+import { sql, type Generated } from 'kysely';
 import type { Db, Queryable, Tx } from '../db/database.ts';
 import { inTransaction } from '../db/database.ts';
 import { sm3Hex } from '../crypto/sm3.ts';
@@ -8,20 +8,7 @@ import type { Actor } from '../http/access.ts';
 
 declare module '../db/database.ts' {
   interface Database {
-    audit_log: {
-      id: import('kysely').Generated<number>;
-      occurred_at: Date;
-      actor_kind: string;
-      actor_id: string | null;
-      action: string;
-      target_type: string;
-      target_id: string | null;
-      region_code: string | null;
-      change_digest: string;
-      request_id: string | null;
-      prev_hash: string;
-      hash: string;
-    };
+    audit_log: Omit<LinkFields, 'id'> & { id: Generated<number>; hash: string };
     audit_head: { chain: string; last_id: number; last_hash: string };
   }
 }
@@ -44,14 +31,20 @@ export interface AuditEntry {
   requestId?: string | null;
 }
 
-/** JSON with object keys sorted at every depth, so equal values always digest alike. */
+/**
+ * JSON with object keys sorted at every depth, so equal values always digest alike.
+ * Follows JSON.stringify otherwise (toJSON, undefined/functions dropped from objects and
+ * null in arrays), so the digest describes exactly what a JSON copy of the value holds.
+ */
 export function canonicalJson(value: unknown): string {
-  if (value === undefined) return 'null';
+  if (value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function') {
+    return canonicalJson((value as { toJSON(): unknown }).toJSON());
+  }
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return 'null';
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
+    .filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol')
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
@@ -69,7 +62,7 @@ export function actorId(actor: AuditActor): string | null {
   }
 }
 
-interface LinkFields {
+export interface LinkFields {
   id: number;
   occurred_at: Date;
   actor_kind: string;
@@ -83,9 +76,14 @@ interface LinkFields {
   prev_hash: string;
 }
 
+/**
+ * The link's hash: SM3 over the fields as a JSON array. JSON keeps field boundaries and
+ * null apart from '' (a newline-joined string would let text move between two fields, or
+ * a null become '', without changing the hash).
+ */
 export function linkHash(r: LinkFields): string {
   return sm3Hex(
-    [r.prev_hash, r.id, r.occurred_at.toISOString(), r.actor_kind, r.actor_id ?? '', r.action, r.target_type, r.target_id ?? '', r.region_code ?? '', r.change_digest, r.request_id ?? ''].join('\n'),
+    JSON.stringify([r.prev_hash, Number(r.id), r.occurred_at.toISOString(), r.actor_kind, r.actor_id, r.action, r.target_type, r.target_id, r.region_code, r.change_digest, r.request_id]),
   );
 }
 
@@ -118,29 +116,48 @@ export type ChainReport =
   | { ok: true; records: number; lastHash: string }
   | { ok: false; records: number; brokenAt: number | null; reason: string };
 
-/** Walks the whole chain in id order and reports the first broken link. */
+/**
+ * Walks the whole chain in id order and reports the first broken link. It reads one
+ * snapshot (a read-only repeatable-read transaction), so records appended while it runs
+ * neither hide a broken tail nor show up as a false "head mismatch".
+ */
 export async function verifyAuditChain(db: Db, batchSize = 5000): Promise<ChainReport> {
+  return db
+    .transaction()
+    .setIsolationLevel('repeatable read')
+    .setAccessMode('read only')
+    .execute((tx) => walkChain(tx, batchSize));
+}
+
+async function walkChain(tx: Tx, batchSize: number): Promise<ChainReport> {
   let prev = GENESIS_HASH;
   let lastId = 0;
   let records = 0;
+  // Head and records come from the same snapshot, so they agree unless someone tampered.
+  const head = await tx.selectFrom('audit_head').selectAll().where('chain', '=', CHAIN).executeTakeFirst();
   for (;;) {
-    const rows = await db.selectFrom('audit_log').selectAll().where('id', '>', lastId).orderBy('id').limit(batchSize).execute();
+    const rows = await tx.selectFrom('audit_log').selectAll().where('id', '>', lastId).orderBy('id').limit(batchSize).execute();
     for (const row of rows) {
+      const id = Number(row.id);
       if (row.prev_hash !== prev) {
-        return { ok: false, records, brokenAt: row.id, reason: `记录 ${row.id} 的前序哈希与上一条记录不符（其前有记录被删除或篡改）` };
+        return { ok: false, records, brokenAt: id, reason: `记录 ${id} 的前序哈希与上一条记录${lastId ? ` ${lastId} ` : ''}不符（其前有记录被删除或篡改）` };
       }
       if (linkHash(row) !== row.hash) {
-        return { ok: false, records, brokenAt: row.id, reason: `记录 ${row.id} 的内容与其哈希不符（记录被篡改）` };
+        return { ok: false, records, brokenAt: id, reason: `记录 ${id} 的内容与其哈希不符（记录被篡改）` };
       }
       prev = row.hash;
-      lastId = row.id;
+      lastId = id;
       records += 1;
     }
     if (rows.length < batchSize) break;
   }
-  const head = await db.selectFrom('audit_head').selectAll().where('chain', '=', CHAIN).executeTakeFirst();
   if (!head || head.last_hash !== prev || Number(head.last_id) !== lastId) {
-    return { ok: false, records, brokenAt: head ? Number(head.last_id) : null, reason: `链头指向记录 ${head?.last_id ?? '无'}，但最后一条可验证记录是 ${lastId}（末尾记录被删除）` };
+    return {
+      ok: false,
+      records,
+      brokenAt: head ? Number(head.last_id) : null,
+      reason: `链头指向记录 ${head?.last_id ?? '无'}，但最后一条可验证记录是 ${lastId || '无'}（末尾记录被删除，或链头被改动）`,
+    };
   }
   return { ok: true, records, lastHash: prev };
 }

@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   CALENDAR_YEAR_NOT_LOADED: { status: 422, message: '该年度的法定节假日安排尚未加载，无法准确计算工作日' },
   PASSWORD_CHANGE_REQUIRED: { status: 403, message: '请先修改初始密码' },
   PASSWORD_TOO_WEAK: { status: 400, message: '密码至少 12 位，且不能与账号相同' },
+  CALENDAR_SCHEDULE_INVALID: { status: 400, message: '节假日安排的内容不符合要求，请对照通知逐项核对' },
+  CALENDAR_OVERRIDE_EXISTS: { status: 409, message: '该区划在这一天已有日历调整，请先删除原调整' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,8 +1,17 @@
-// Delivers outbox events to handlers. Workers in several processes share the table: a
-// claim takes a time-limited lease with SKIP LOCKED, and each handler's completion is a
-// row committed in the handler's own transaction, so no handler commits an event twice.
+// Delivers outbox events to handlers. Workers in several processes share the table:
+// - a claim takes a time-limited lease (`locked_by`, `locked_until`) with SKIP LOCKED, so
+//   two workers never claim the same pending event at once;
+// - each handler runs in its own transaction that first re-checks and renews the lease
+//   with a row lock on the event: a worker whose lease was taken over stops there, and
+//   while the handler's transaction is open no other worker can claim the event;
+// - that transaction also inserts the (event, handler) row in `outbox_handled`, whose
+//   primary key makes a second commit of the same handler impossible even if the above
+//   were bypassed, and lets a retry skip the handlers that already finished;
+// - the final status change applies only while this worker still holds the lease, so a
+//   worker that stalled past its lease cannot overwrite the outcome of the one that took over.
+// All times are the database's clock (`now()`), never the app's: app nodes' clocks differ.
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db, Tx } from '../db/database.ts';
 import type { OutboxEvent } from './outbox.ts';
 
@@ -10,7 +19,11 @@ export interface EventHandler {
   /** Stable name: recorded per event, so renaming a handler re-delivers old events to it. */
   name: string;
   topic: string;
-  /** Runs inside a transaction that also records completion; throw to retry later. */
+  /**
+   * Runs inside a transaction that also records completion; throw to retry later. Work
+   * outside the database (an HTTP push) must be idempotent and bounded in time: the
+   * transaction, and the lock on the event, stay open until it returns.
+   */
   handle(event: OutboxEvent, tx: Tx): Promise<void>;
 }
 
@@ -19,6 +32,7 @@ export interface WorkerOptions {
   batchSize?: number;
   leaseMs?: number;
   pollMs?: number;
+  /** Claims per event before it is dead-lettered (failures and lost leases both count). */
   maxAttempts?: number;
   /** Delay before retry number `attempt` (1-based). */
   backoffMs?: (attempt: number) => number;
@@ -26,9 +40,25 @@ export interface WorkerOptions {
   onDelivered?: (event: OutboxEvent) => void;
 }
 
+/** 1 s, 2 s, 4 s, … capped at an hour, with ±20 % jitter so failed events do not retry in step. */
 export function exponentialBackoff(attempt: number, baseMs = 1000, capMs = 3600_000): number {
   const raw = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(raw * (0.8 + Math.random() * 0.4));
+  return Math.min(capMs, Math.round(raw * (0.8 + Math.random() * 0.4)));
+}
+
+/** `now() + ms` on the database's clock. */
+function fromNow(ms: number): RawBuilder<Date> {
+  return sql<Date>`now() + make_interval(secs => ${Math.max(0, ms) / 1000})`;
+}
+
+interface ClaimedRow {
+  id: number;
+  topic: string;
+  payload: unknown;
+  idempotency_key: string;
+  region_code: string | null;
+  attempts: number;
+  created_at: Date;
 }
 
 export class OutboxWorker {
@@ -37,6 +67,9 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
   private stopped = true;
+  // Bumped by start(): a loop from before a stop()/start() pair sees it changed and ends,
+  // so a quick restart never leaves two loops polling.
+  private generation = 0;
   private readonly opts: Required<Omit<WorkerOptions, 'log' | 'onDelivered' | 'id'>> & Pick<WorkerOptions, 'log' | 'onDelivered'>;
 
   private readonly db: Db;
@@ -67,20 +100,22 @@ export class OutboxWorker {
   async runOnce(): Promise<number> {
     const topics = [...this.handlers.keys()];
     if (topics.length === 0) return 0;
-    const claimed = await sql<{ id: number; topic: string; payload: unknown; idempotency_key: string; region_code: string | null; attempts: number; created_at: Date }>`
-      update outbox_event set locked_by = ${this.id},
-        locked_until = now() + make_interval(secs => ${this.opts.leaseMs / 1000}),
-        attempts = attempts + 1
+    // Only topics this worker handles: an event nobody here can handle stays pending for a
+    // worker (perhaps a newer version) that can, instead of failing toward the dead letter.
+    const claimed = await sql<ClaimedRow>`
+      update outbox_event set locked_by = ${this.id}, locked_until = ${fromNow(this.opts.leaseMs)}, attempts = attempts + 1
       where id in (
         select id from outbox_event
         where status = 'pending' and next_attempt_at <= now()
           and (locked_until is null or locked_until < now())
-          and topic = any(${topics})
+          and topic = any(${topics}::text[])
         order by id
         for update skip locked
         limit ${this.opts.batchSize})
       returning id, topic, payload, idempotency_key, region_code, attempts, created_at`.execute(this.db);
-    for (const row of claimed.rows) {
+    // The update returns rows in no particular order; deliver oldest first.
+    const rows = [...claimed.rows].sort((a, b) => Number(a.id) - Number(b.id));
+    for (const row of rows) {
       const event: OutboxEvent = {
         id: Number(row.id),
         topic: row.topic,
@@ -92,63 +127,85 @@ export class OutboxWorker {
       };
       await this.deliver(event);
     }
-    return claimed.rows.length;
+    return rows.length;
   }
 
   private async deliver(event: OutboxEvent): Promise<void> {
+    if (event.attempts > this.opts.maxAttempts) {
+      // Claimed more times than allowed without a recorded outcome: earlier holders lost
+      // their lease, typically because the event crashes or hangs the worker. Running it
+      // again would only repeat that, so it goes to the dead letter for an operator.
+      await this.settle(event, 'dead', `lease expired without a result; claimed ${event.attempts} times (worker crash or hang?)`);
+      return;
+    }
     try {
       for (const handler of this.handlers.get(event.topic) ?? []) {
-        await this.db.transaction().execute(async (tx) => {
+        const held = await this.db.transaction().execute(async (tx) => {
+          const lease = await tx
+            .updateTable('outbox_event')
+            .set({ locked_until: fromNow(this.opts.leaseMs) })
+            .where('id', '=', event.id)
+            .where('locked_by', '=', this.id)
+            .where('status', '=', 'pending')
+            .executeTakeFirst();
+          if (Number(lease.numUpdatedRows) === 0) return false; // another worker took over
           const fresh = await tx
             .insertInto('outbox_handled')
             .values({ event_id: event.id, handler: handler.name })
             .onConflict((oc) => oc.doNothing())
             .executeTakeFirst();
-          if (Number(fresh.numInsertedOrUpdatedRows ?? 0) === 0) return; // done on an earlier try
+          if (Number(fresh.numInsertedOrUpdatedRows ?? 0) === 0) return true; // done on an earlier try
           await handler.handle(event, tx);
+          return true;
         });
+        if (!held) return;
       }
-      await this.db
-        .updateTable('outbox_event')
-        .set({ status: 'delivered', delivered_at: new Date(), locked_by: null, locked_until: null, last_error: null })
-        .where('id', '=', event.id)
-        .execute();
-      this.opts.onDelivered?.(event);
+      if (await this.settle(event, 'delivered', null)) this.opts.onDelivered?.(event);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const dead = event.attempts >= this.opts.maxAttempts;
-      await this.db
-        .updateTable('outbox_event')
-        .set({
-          status: dead ? 'dead' : 'pending',
-          last_error: message.slice(0, 2000),
-          next_attempt_at: new Date(Date.now() + this.opts.backoffMs(event.attempts)),
-          locked_by: null,
-          locked_until: null,
-        })
-        .where('id', '=', event.id)
-        .execute();
+      const settled = await this.settle(event, dead ? 'dead' : 'pending', message);
+      if (!settled) return;
       const log = dead ? this.opts.log?.error : this.opts.log?.warn;
       log?.call(this.opts.log, { eventId: event.id, topic: event.topic, attempts: event.attempts, err: message }, dead ? 'outbox event moved to dead letter' : 'outbox event failed; will retry');
     }
   }
 
+  /** Records the outcome and releases the lease, if this worker still holds it. */
+  private async settle(event: OutboxEvent, status: 'delivered' | 'pending' | 'dead', error: string | null): Promise<boolean> {
+    const res = await this.db
+      .updateTable('outbox_event')
+      .set(
+        status === 'delivered'
+          ? { status, delivered_at: sql<Date>`now()`, locked_by: null, locked_until: null, last_error: null }
+          : { status, last_error: (error ?? '').slice(0, 2000), next_attempt_at: fromNow(this.opts.backoffMs(event.attempts)), locked_by: null, locked_until: null },
+      )
+      .where('id', '=', event.id)
+      .where('locked_by', '=', this.id)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) > 0;
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    const generation = ++this.generation;
+    const live = () => !this.stopped && generation === this.generation;
     const tick = async () => {
-      if (this.stopped) return;
+      if (!live()) return;
       let claimed = 0;
+      const run = this.runOnce();
+      this.running = run;
       try {
-        this.running = this.runOnce();
-        claimed = (await this.running) as number;
+        claimed = await run;
       } catch (err) {
         this.opts.log?.warn({ err: err instanceof Error ? err.message : String(err) }, 'outbox poll failed');
       } finally {
-        this.running = null;
+        if (this.running === run) this.running = null;
       }
       // A full batch means more is waiting: go again at once.
-      if (!this.stopped) this.timer = setTimeout(tick, claimed >= this.opts.batchSize ? 0 : this.opts.pollMs);
+      if (live()) this.timer = setTimeout(tick, claimed >= this.opts.batchSize ? 0 : this.opts.pollMs);
     };
     this.timer = setTimeout(tick, 0);
   }
@@ -166,7 +223,7 @@ export class OutboxWorker {
 export async function retryDeadEvent(db: Db, id: number): Promise<boolean> {
   const res = await db
     .updateTable('outbox_event')
-    .set({ status: 'pending', attempts: 0, next_attempt_at: new Date(), last_error: null })
+    .set({ status: 'pending', attempts: 0, next_attempt_at: sql<Date>`now()`, locked_by: null, locked_until: null, last_error: null })
     .where('id', '=', id)
     .where('status', '=', 'dead')
     .executeTakeFirst();
