@@ -1,6 +1,8 @@
 // The capability modules, in dependency order (docs/architecture.md).
 import type { PlatformModule } from './platform/module.ts';
+import { calendarModule } from './platform/calendar/index.ts';
 import { regionsModule } from './modules/regions/index.ts';
 import { identityModule } from './modules/identity/index.ts';
+import { portalModule } from './modules/portal/index.ts';
 
-export const modules: PlatformModule[] = [regionsModule, identityModule];
+export const modules: PlatformModule[] = [calendarModule, regionsModule, identityModule, portalModule];

@@ -1,0 +1,55 @@
+// Progressive enhancement only: every page works without this file.
+/* global window, document */
+(function () {
+  'use strict';
+
+  // Error summaries take focus so screen-reader users hear what to fix.
+  var summary = document.querySelector('[data-autofocus]');
+  if (summary) summary.focus();
+
+  // 朗读: reads the main content aloud with the browser's own speech synthesis.
+  var button = document.querySelector('[data-read-aloud]');
+  var synth = window.speechSynthesis;
+  if (!button || !synth || typeof window.SpeechSynthesisUtterance !== 'function') return;
+
+  var reading = false;
+  function setReading(on) {
+    reading = on;
+    button.textContent = on ? '停止朗读' : '朗读';
+    button.setAttribute('aria-pressed', on ? 'true' : 'false');
+  }
+
+  function mainText() {
+    var main = document.getElementById('main');
+    if (!main) return '';
+    var copy = main.cloneNode(true);
+    copy.querySelectorAll('[aria-hidden="true"], .visually-hidden-focusable, script, style').forEach(function (n) {
+      n.remove();
+    });
+    return (copy.innerText || copy.textContent || '').replace(/\s+/g, ' ').trim();
+  }
+
+  button.hidden = false;
+  setReading(false);
+  button.addEventListener('click', function () {
+    if (reading) {
+      synth.cancel();
+      setReading(false);
+      return;
+    }
+    var text = mainText();
+    if (!text) return;
+    var utterance = new window.SpeechSynthesisUtterance(text);
+    utterance.lang = document.documentElement.lang || 'zh-CN';
+    utterance.rate = document.documentElement.classList.contains('elder') ? 0.85 : 1;
+    utterance.onend = utterance.onerror = function () {
+      setReading(false);
+    };
+    synth.cancel();
+    synth.speak(utterance);
+    setReading(true);
+  });
+  window.addEventListener('pagehide', function () {
+    synth.cancel();
+  });
+})();
