@@ -6,6 +6,7 @@
 // non-zero if any endpoint answered with an error: a benchmark of error pages is worthless.
 // Settings: BENCH_DURATION, BENCH_WARMUP (seconds), BENCH_CONNECTIONS, BENCH_BACKENDS.
 import autocannon from 'autocannon';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,7 +88,13 @@ async function startApp(backend: BackendName, databaseUrl: string): Promise<Runn
     // Empty selects PGlite even if the caller's shell has DATABASE_URL set.
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'warn',
-    NODE_ENV: 'development',
+    // Production settings (template cache, no dev conveniences) are what is worth measuring;
+    // production insists on https and explicit secrets, so the bench supplies throwaway ones.
+    NODE_ENV: 'production',
+    PUBLIC_URL: 'https://bench.yiwang.invalid',
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    DATA_ENCRYPTION_KEY: randomBytes(16).toString('hex'),
+    BLIND_INDEX_KEY: randomBytes(32).toString('hex'),
     NODE_ROLE: 'province',
     NODE_REGION_CODE: '320000',
     DEMO_DATA: 'true',
