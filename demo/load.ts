@@ -5,16 +5,8 @@ import type { Db } from '../src/platform/db/database.ts';
 import type { StaffRole } from '../src/platform/http/access.ts';
 import { makeCreditCode } from '../src/platform/identifiers/credit-code.ts';
 import { regionPrefix } from '../src/platform/region-code.ts';
-import { RegionService, StaffService } from './modules.ts';
-
-// Province-level names differ for some departments (公安厅 vs 公安局), as in real life.
-const DEPARTMENTS = [
-  { city: '政务服务管理办公室', province: '政务服务管理办公室', short: '政务办' },
-  { city: '市场监督管理局', province: '市场监督管理局', short: '市场监管局' },
-  { city: '公安局', province: '公安厅', short: '公安' },
-  { city: '人力资源和社会保障局', province: '人力资源和社会保障厅', short: '人社' },
-  { city: '卫生健康委员会', province: '卫生健康委员会', short: '卫健委' },
-] as const;
+import { RegionService, StaffService, type Organisation, type Region } from './modules.ts';
+import { DEMO_COUNTIES, DEMO_DEPARTMENTS } from './organisations.ts';
 
 /** Demo staff accounts. Their password is printed in README.md; demo data is off in production. */
 export const DEMO_PASSWORD = 'Yiwang-Demo-2026';
@@ -37,25 +29,19 @@ export async function loadDemoData(db: Db, config: Config): Promise<{ loaded: bo
   const actor = { kind: 'system' as const, id: 'demo' };
   const province = config.nodeRole === 'national' ? null : await regions.get(config.nodeRegionCode.slice(0, 2) + '0000');
   if (!province) return { loaded: false };
-  const cities = (await regions.children(province.code)).filter((c) => regionPrefix(config.nodeRegionCode).startsWith(regionPrefix(c.code)) || config.nodeRole === 'province');
+  const cities = (await regions.children(province.code)).filter((c) => config.nodeRole === 'province' || c.code === config.nodeRegionCode);
+  const counties = (await Promise.all(DEMO_COUNTIES.filter((c) => cities.some((city) => c.startsWith(city.code.slice(0, 4)))).map((c) => regions.get(c))));
+  const cityOf = (r: Region) => cities.find((c) => r.code.startsWith(c.code.slice(0, 4))) ?? null;
   let n = 1;
-  let organisations = 0;
-  for (const region of [province, ...cities]) {
-    const place = region.name;
-    for (const d of DEPARTMENTS) {
-      const name = `${place}${region.level === 1 ? d.province : d.city}`;
-      await regions.createOrganisation(
-        { regionCode: region.code, name, shortName: d.short, creditCode: makeCreditCode('1', '1', region.code, orgBody(n++)), kind: 'department', parentId: null },
-        actor,
-      );
-      organisations++;
+  const orgs: Omit<Organisation, 'id'>[] = [];
+  for (const region of [province, ...cities, ...counties]) {
+    for (const d of DEMO_DEPARTMENTS) {
+      const name = d.name(region, cityOf(region));
+      if (name) orgs.push({ regionCode: region.code, name, shortName: d.short, creditCode: makeCreditCode('1', '1', region.code, orgBody(n++)), kind: 'department', parentId: null, departmentType: d.type });
     }
-    await regions.createOrganisation(
-      { regionCode: region.code, name: `${place}政务服务中心`, shortName: '政务服务中心', creditCode: makeCreditCode('1', '2', region.code, orgBody(n++)), kind: 'hall', parentId: null },
-      actor,
-    );
-    organisations++;
+    orgs.push({ regionCode: region.code, name: `${region.name}政务服务中心`, shortName: '政务服务中心', creditCode: makeCreditCode('1', '2', region.code, orgBody(n++)), kind: 'hall', parentId: null, departmentType: null });
   }
+  const organisations = (await regions.createOrganisations(orgs, actor)).length;
   const staff = new StaffService(db);
   let created = 0;
   for (const s of DEMO_STAFF) {

@@ -1,3 +1,3 @@
 // The demo loader reaches modules only through their public index, like any other caller.
-export { RegionService } from '../src/modules/regions/index.ts';
+export { RegionService, type Region, type Organisation } from '../src/modules/regions/index.ts';
 export { StaffService } from '../src/modules/identity/index.ts';

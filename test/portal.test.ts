@@ -59,7 +59,8 @@ describeEachBackend('portal pages', (getDb) => {
     assert.match(crumbs, /href="\/">首页<\/a>[\s\S]*href="\/regions\/320000">江苏省<\/a>[\s\S]*href="\/regions\/320100">南京市<\/a>[\s\S]*aria-current="page">玄武区</);
     assert.match(county.body, /href="\/regions\/320102002">梅园新村街道<\/a>/);
     assert.match(text(county.body), /区划代码 320102 ?（GB\/T 2260 行政区划代码）/);
-    assert.match(county.body, /本站尚未登记玄武区的办事机构/);
+    assert.match(county.body, /南京市公安局玄武分局/, 'a district lists its departments');
+    assert.match((await p.app.inject({ url: '/regions/320104', headers: html })).body, /本站尚未登记秦淮区的办事机构/, 'a district without departments says so');
 
     const suzhou = await p.app.inject({ url: '/regions/320500', headers: html });
     assert.match(suzhou.body, /href="\/regions\/320576">苏州工业园区<\/a> <strong class="tag tag--zone">功能区<\/strong>/);

@@ -100,10 +100,19 @@ export class RegionService {
   }
 
   async createOrganisation(org: Omit<store.OrganisationRow, 'id'>, actor: AuditActor): Promise<store.OrganisationRow> {
-    await this.get(org.regionCode);
+    return (await this.createOrganisations([org], actor))[0]!;
+  }
+
+  /** Creates several organisations in one transaction, each with its audit record. */
+  async createOrganisations(orgs: Omit<store.OrganisationRow, 'id'>[], actor: AuditActor): Promise<store.OrganisationRow[]> {
+    for (const code of new Set(orgs.map((o) => o.regionCode))) await this.get(code);
     return inTransaction(this.db, async (tx) => {
-      const created = await store.insertOrganisation(tx, org);
-      await recordAudit(tx, { actor, action: 'organisation.create', targetType: 'organisation', targetId: created.id, regionCode: org.regionCode, change: org });
+      const created: store.OrganisationRow[] = [];
+      for (const org of orgs) {
+        const row = await store.insertOrganisation(tx, org);
+        await recordAudit(tx, { actor, action: 'organisation.create', targetType: 'organisation', targetId: row.id, regionCode: org.regionCode, change: org });
+        created.push(row);
+      }
       return created;
     });
   }

@@ -15,6 +15,7 @@ declare module '../../platform/db/database.ts' {
       credit_code: string | null;
       kind: 'government' | 'department' | 'hall' | 'service_point';
       parent_id: string | null;
+      department_type: string | null;
       created_at: Generated<Date>;
     };
   }
@@ -36,6 +37,8 @@ export interface OrganisationRow {
   creditCode: string | null;
   kind: 'government' | 'department' | 'hall' | 'service_point';
   parentId: string | null;
+  /** 公安, 市场监管 … as a catalogue department-type code; null for halls and governments. */
+  departmentType: string | null;
 }
 
 const regionColumns = ['code', 'name', 'level', 'parent_code', 'functional_zone'] as const;
@@ -103,10 +106,10 @@ export async function recordDataset(db: Queryable, d: { id: string; vintage: str
     .execute();
 }
 
-const orgColumns = ['id', 'region_code', 'name', 'short_name', 'credit_code', 'kind', 'parent_id'] as const;
+const orgColumns = ['id', 'region_code', 'name', 'short_name', 'credit_code', 'kind', 'parent_id', 'department_type'] as const;
 
-function toOrg(r: { id: string; region_code: string; name: string; short_name: string | null; credit_code: string | null; kind: OrganisationRow['kind']; parent_id: string | null }): OrganisationRow {
-  return { id: r.id, regionCode: r.region_code, name: r.name, shortName: r.short_name, creditCode: r.credit_code, kind: r.kind, parentId: r.parent_id };
+function toOrg(r: { id: string; region_code: string; name: string; short_name: string | null; credit_code: string | null; kind: OrganisationRow['kind']; parent_id: string | null; department_type: string | null }): OrganisationRow {
+  return { id: r.id, regionCode: r.region_code, name: r.name, shortName: r.short_name, creditCode: r.credit_code, kind: r.kind, parentId: r.parent_id, departmentType: r.department_type };
 }
 
 export async function listOrganisations(db: Queryable, regionCode: string): Promise<OrganisationRow[]> {
@@ -121,7 +124,7 @@ export async function findOrganisation(db: Queryable, id: string): Promise<Organ
 export async function insertOrganisation(db: Queryable, org: Omit<OrganisationRow, 'id'>): Promise<OrganisationRow> {
   const row = await db
     .insertInto('organisation')
-    .values({ region_code: org.regionCode, name: org.name, short_name: org.shortName, credit_code: org.creditCode, kind: org.kind, parent_id: org.parentId })
+    .values({ region_code: org.regionCode, name: org.name, short_name: org.shortName, credit_code: org.creditCode, kind: org.kind, parent_id: org.parentId, department_type: org.departmentType })
     .returning(orgColumns)
     .executeTakeFirstOrThrow();
   return toOrg(row);
