@@ -3,6 +3,7 @@ import type { PlatformModule } from './platform/module.ts';
 import { calendarModule } from './platform/calendar/index.ts';
 import { regionsModule } from './modules/regions/index.ts';
 import { identityModule } from './modules/identity/index.ts';
+import { catalogModule } from './modules/catalog/index.ts';
 import { portalModule } from './modules/portal/index.ts';
 
-export const modules: PlatformModule[] = [calendarModule, regionsModule, identityModule, portalModule];
+export const modules: PlatformModule[] = [calendarModule, regionsModule, identityModule, catalogModule, portalModule];

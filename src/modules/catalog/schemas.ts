@@ -3,6 +3,11 @@
 // types the code; versions store exactly these objects as JSON.
 import { Type, type Static } from '@fastify/type-provider-typebox';
 
+/** One of a list of codes, typed as their union (a string enum in the JSON Schema). */
+function oneOf<T extends string>(values: readonly T[], options: { description?: string } = {}) {
+  return Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });
+}
+
 /** National item types (standards.md). 公共服务 is 11 here; other platforms use 20. */
 export const ITEM_TYPES = {
   '01': '行政许可',
@@ -58,10 +63,10 @@ export const BasicItemContent = Type.Object(
     name: Type.String({ minLength: 2, maxLength: 100 }),
     code: Code('^\\d{2}-\\d{4}-\\d{3}$', '基本编码：事项类型-主项序号-子项序号（平台约定）'),
     nationalCode: Type.Optional(Type.String({ maxLength: 40, description: '国家统一赋码（如有）' })),
-    itemType: Type.Union(Object.keys(ITEM_TYPES).map((k) => Type.Literal(k)), { description: '事项类型代码' }),
+    itemType: oneOf(Object.keys(ITEM_TYPES) as ItemType[], { description: '事项类型代码' }),
     legalBasis: Type.Array(LegalBasis, { minItems: 1, maxItems: 30 }),
     exercisingLevels: Type.Array(Type.Union([Type.Literal('province'), Type.Literal('city'), Type.Literal('county'), Type.Literal('town'), Type.Literal('village')]), { minItems: 1, uniqueItems: true, description: '行使层级' }),
-    departmentType: Type.Union(Object.keys(DEPARTMENT_TYPES).map((k) => Type.Literal(k)), { description: '实施主体部门类型' }),
+    departmentType: oneOf(Object.keys(DEPARTMENT_TYPES) as DepartmentType[], { description: '实施主体部门类型' }),
     audience: Type.Array(Type.Union([Type.Literal('person'), Type.Literal('company')]), { minItems: 1, uniqueItems: true, description: '服务对象：个人 / 法人' }),
     themes: Type.Array(Type.String({ pattern: '^[a-z][a-z0-9_]*$' }), { uniqueItems: true, description: '主题代码' }),
     keywords: Type.Array(Type.String({ minLength: 1, maxLength: 20 }), { maxItems: 30, description: '群众常用说法，参与搜索' }),
@@ -107,7 +112,7 @@ export const ImplementationContent = Type.Object(
     // 三级四同: these four must equal the basic item's.
     name: Type.String({ minLength: 2, maxLength: 100 }),
     basicCode: Code('^\\d{2}-\\d{4}-\\d{3}$', '基本编码'),
-    itemType: Type.Union(Object.keys(ITEM_TYPES).map((k) => Type.Literal(k))),
+    itemType: oneOf(Object.keys(ITEM_TYPES) as ItemType[]),
     legalBasis: Type.Array(LegalBasis, { minItems: 1, maxItems: 30 }),
     regionCode: Code('^\\d{6}(\\d{3}){0,2}$', '实施区划代码'),
     orgId: Type.String({ format: 'uuid', description: '实施机构' }),

@@ -28,6 +28,13 @@ export const ERROR_CODES = {
   PASSWORD_TOO_WEAK: { status: 400, message: '密码至少 12 位，且不能与账号相同' },
   CALENDAR_SCHEDULE_INVALID: { status: 400, message: '节假日安排的内容不符合要求，请对照通知逐项核对' },
   CALENDAR_OVERRIDE_EXISTS: { status: 409, message: '该区划在这一天已有日历调整，请先删除原调整' },
+  CATALOG_ENTRY_NOT_FOUND: { status: 404, message: '没有这个事项' },
+  CATALOG_INVALID_STATE: { status: 409, message: '事项当前状态不允许此操作' },
+  CATALOG_EDIT_CONFLICT: { status: 409, message: '该事项已被他人修改，请在最新版本上重新编辑' },
+  CATALOG_CODE_TAKEN: { status: 409, message: '事项编码已被使用' },
+  CATALOG_INCONSISTENT: { status: 422, message: '实施清单与基本目录不一致（三级四同），不能发布' },
+  CATALOG_BASIC_ITEM_NOT_PUBLISHED: { status: 422, message: '对应的基本目录事项尚未发布' },
+  CATALOG_SELF_APPROVAL: { status: 403, message: '不能审核自己提交的修改' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,21 @@
+// Public face of the catalogue module.
+import type { PlatformModule } from '../../platform/module.ts';
+import { RegionService } from '../regions/index.ts';
+import { CatalogService } from './service.ts';
+import { catalogRoutes } from './routes.ts';
+
+export { CatalogService, type EntryView, type ImplementationInput } from './service.ts';
+export { ITEM_TYPES, DEPARTMENT_TYPES, THEMES, type BasicItemContent, type ImplementationContent, type Material } from './schemas.ts';
+export { checkConsistency, describeDeviation } from './consistency.ts';
+
+export function createCatalogService(db: import('../../platform/db/database.ts').Db): CatalogService {
+  return new CatalogService(db, new RegionService(db));
+}
+
+export const catalogModule: PlatformModule = {
+  name: 'catalog',
+  routes(app, ctx) {
+    const regions = new RegionService(ctx.db);
+    catalogRoutes(app, ctx.db, new CatalogService(ctx.db, regions), regions);
+  },
+};
