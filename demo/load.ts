@@ -23,31 +23,39 @@ function orgBody(n: number): string {
   return `Y${String(n).padStart(7, '0')}`;
 }
 
+/**
+ * Loads what is missing: the organisations when there are none yet, and each demo account
+ * that does not exist, so a load interrupted part-way completes on the next start.
+ */
 export async function loadDemoData(db: Db, config: Config): Promise<{ loaded: boolean; organisations?: number; staff?: number }> {
   const regions = new RegionService(db);
-  if ((await regions.countOrganisations()) > 0) return { loaded: false };
   const actor = { kind: 'system' as const, id: 'demo' };
   const province = config.nodeRole === 'national' ? null : await regions.get(config.nodeRegionCode.slice(0, 2) + '0000');
   if (!province) return { loaded: false };
-  const cities = (await regions.children(province.code)).filter((c) => config.nodeRole === 'province' || c.code === config.nodeRegionCode);
-  const counties = (await Promise.all(DEMO_COUNTIES.filter((c) => cities.some((city) => c.startsWith(city.code.slice(0, 4)))).map((c) => regions.get(c))));
-  const cityOf = (r: Region) => cities.find((c) => r.code.startsWith(c.code.slice(0, 4))) ?? null;
-  let n = 1;
-  const orgs: Omit<Organisation, 'id'>[] = [];
-  for (const region of [province, ...cities, ...counties]) {
-    for (const d of DEMO_DEPARTMENTS) {
-      const name = d.name(region, cityOf(region));
-      if (name) orgs.push({ regionCode: region.code, name, shortName: d.short, creditCode: makeCreditCode('1', '1', region.code, orgBody(n++)), kind: 'department', parentId: null, departmentType: d.type });
+  let organisations = 0;
+  if ((await regions.countOrganisations()) === 0) {
+    const cities = (await regions.children(province.code)).filter((c) => config.nodeRole === 'province' || c.code === config.nodeRegionCode);
+    const counties = (await Promise.all(DEMO_COUNTIES.filter((c) => cities.some((city) => c.startsWith(city.code.slice(0, 4)))).map((c) => regions.get(c))));
+    const cityOf = (r: Region) => cities.find((c) => r.code.startsWith(c.code.slice(0, 4))) ?? null;
+    let n = 1;
+    const orgs: Omit<Organisation, 'id'>[] = [];
+    for (const region of [province, ...cities, ...counties]) {
+      for (const d of DEMO_DEPARTMENTS) {
+        const name = d.name(region, cityOf(region));
+        if (name) orgs.push({ regionCode: region.code, name, shortName: d.short, creditCode: makeCreditCode('1', '1', region.code, orgBody(n++)), kind: 'department', parentId: null, departmentType: d.type });
+      }
+      orgs.push({ regionCode: region.code, name: `${region.name}政务服务中心`, shortName: '政务服务中心', creditCode: makeCreditCode('1', '2', region.code, orgBody(n++)), kind: 'hall', parentId: null, departmentType: null });
     }
-    orgs.push({ regionCode: region.code, name: `${region.name}政务服务中心`, shortName: '政务服务中心', creditCode: makeCreditCode('1', '2', region.code, orgBody(n++)), kind: 'hall', parentId: null, departmentType: null });
+    organisations = (await regions.createOrganisations(orgs, actor)).length;
   }
-  const organisations = (await regions.createOrganisations(orgs, actor)).length;
   const staff = new StaffService(db);
   let created = 0;
   for (const s of DEMO_STAFF) {
     if (!regionPrefix(s.region).startsWith(regionPrefix(config.nodeRegionCode)) && !regionPrefix(config.nodeRegionCode).startsWith(regionPrefix(s.region))) continue;
+    if (await staff.exists(s.loginName)) continue;
     await staff.createStaff({ loginName: s.loginName, displayName: s.displayName, password: DEMO_PASSWORD, orgId: null, regionCode: s.region, roles: s.roles, mustChangePassword: false }, actor);
     created++;
   }
+  if (organisations === 0 && created === 0) return { loaded: false };
   return { loaded: true, organisations, staff: created };
 }

@@ -1,3 +1,4 @@
 // The demo loader reaches modules only through their public index, like any other caller.
 export { RegionService, type Region, type Organisation } from '../src/modules/regions/index.ts';
 export { StaffService } from '../src/modules/identity/index.ts';
+export { createCatalogService, type ImplementationContent } from '../src/modules/catalog/index.ts';

@@ -1,6 +1,6 @@
 // Builds the Fastify app from the platform mechanisms and the capability modules. The
 // server (main.ts) and the tests use this same factory.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
@@ -15,6 +15,7 @@ import { installAuth } from './platform/http/auth.ts';
 import { AppError } from './platform/http/errors.ts';
 import { createMetrics, installHealthRoutes, type Metrics } from './platform/http/health.ts';
 import { installProblemHandlers } from './platform/http/problem.ts';
+import { installSecurityHeaders } from './platform/http/security-headers.ts';
 import type { AppContext, PlatformModule } from './platform/module.ts';
 import { ASSETS_DIR, createRenderer } from './platform/web/render.ts';
 import { modules } from './modules.ts';
@@ -40,31 +41,46 @@ export interface App {
   metrics: Metrics;
   /** Every route registered, with its declared access rule (see access-coverage test). */
   routes: RouteInfo[];
+  /** From now on, answer new requests 503 SHUTTING_DOWN (called just before app.close()). */
+  beginClosing(): void;
+}
+
+/** An incoming x-request-id is kept only if it is a short plain token (it reaches logs and headers). */
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function requestId(header: unknown): string {
+  return typeof header === 'string' && REQUEST_ID.test(header) ? header : crypto.randomUUID();
+}
+
+/**
+ * Fastify's own hop count trusts nothing (it cannot tell the proxy from a direct client), so a
+ * count is passed as a function with the usual meaning: the nearest `hops` peers are proxies.
+ */
+function proxyTrust(setting: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof setting !== 'number') return setting;
+  return (_address, hop) => hop < setting;
 }
 
 export async function buildApp(options: BuildOptions): Promise<App> {
   const { config, db, logger } = options;
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    genReqId: (req) => (req.headers['x-request-id'] as string | undefined)?.slice(0, 64) || crypto.randomUUID(),
-    trustProxy: config.env === 'production',
+    genReqId: (req) => requestId(req.headers['x-request-id']),
+    trustProxy: proxyTrust(config.trustProxy),
     bodyLimit: 1024 * 1024,
-    return503OnClosing: true,
+    // Our own onRequest hook answers with a problem+json SHUTTING_DOWN instead.
+    return503OnClosing: false,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   });
 
   const render = createRenderer(config);
   const metrics = createMetrics();
   const ctx: AppContext = { config, db, log: logger, render };
-  const routes: RouteInfo[] = [];
-
+  // The route options objects themselves: access rules are read after app.ready(), so a
+  // hook that fills them in (the documentation scope below) may run before or after this one.
+  const registered: RouteOptions[] = [];
   app.addHook('onRoute', (route) => {
-    // Routes added by the API reference plugin serve static documentation.
-    if (!route.config?.access && (route.url.startsWith('/docs') || route.url.startsWith('/assets'))) {
-      route.config = { ...route.config, access: access.public() };
-    }
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) routes.push({ method, url: route.url, access: route.config?.access });
+    registered.push(route);
   });
 
   await app.register(cookie);
@@ -82,16 +98,32 @@ export async function buildApp(options: BuildOptions): Promise<App> {
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
-  await app.register(fastifyStatic, { root: ASSETS_DIR, prefix: '/assets/', maxAge: config.env === 'production' ? '1d' : 0 });
 
   // Echo the request id so a citizen's screenshot or an integrator's log line finds the server log.
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
   });
+  // Set just before app.close(): Fastify finishes the requests in flight, new ones are told to retry.
+  let closing = false;
+  app.addHook('onRequest', async () => {
+    if (closing) throw new AppError('SHUTTING_DOWN');
+  });
   installProblemHandlers(app, (req, reply, problem) => render.errorPage(req, reply, problem));
+  installSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
   installAuth(app, { db, sessionSecret: config.secrets.sessionSecret, cookieSecure: config.cookieSecure, resolvers: identityResolvers });
   installHealthRoutes(app, db, metrics);
+
+  // The API reference and the static assets are public, and only they: their plugins'
+  // routes get the rule in a scope of their own, so no URL prefix grants access elsewhere.
+  // Registered after the hooks above, so those apply to these routes too.
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config ??= {};
+      route.config.access ??= access.public();
+    });
+    await scope.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+    await scope.register(fastifyStatic, { root: ASSETS_DIR, prefix: '/assets/', maxAge: config.env === 'production' ? '1d' : 0 });
+  });
 
   app.get('/openapi.json', { config: { access: access.public() }, schema: { hide: true } }, async () => app.swagger());
 
@@ -100,10 +132,21 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   }
 
   await app.ready();
+  const routes: RouteInfo[] = registered.flatMap((route) =>
+    (Array.isArray(route.method) ? route.method : [route.method]).map((method) => ({ method, url: route.url, access: route.config?.access })),
+  );
   const undeclared = routes.filter((r) => !r.access);
   if (undeclared.length > 0) {
     await app.close();
     throw new Error(`routes without an access rule: ${undeclared.map((r) => `${r.method} ${r.url}`).join(', ')}`);
   }
-  return { app, ctx, metrics, routes };
+  return {
+    app,
+    ctx,
+    metrics,
+    routes,
+    beginClosing() {
+      closing = true;
+    },
+  };
 }

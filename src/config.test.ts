@@ -63,3 +63,21 @@ test('production refuses to start without secrets and without https', () => {
   });
   assert.equal(ok.demoData, false);
 });
+
+test('production refuses cookies without Secure', () => {
+  const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://zwfw.example.gov.cn', SESSION_SECRET: 'ab'.repeat(32), DATA_ENCRYPTION_KEY: 'cd'.repeat(16), BLIND_INDEX_KEY: 'ef'.repeat(32) };
+  failsOn({ ...production, COOKIE_SECURE: 'false' }, 'COOKIE_SECURE');
+  assert.equal(loadConfig({ DATA_DIR: tmp(), ...production }).cookieSecure, true);
+  assert.equal(loadConfig({ DATA_DIR: tmp(), COOKIE_SECURE: 'false' }).cookieSecure, false, 'allowed outside production');
+});
+
+test('TRUST_PROXY: off by default (production too), true/false, a hop count or addresses', () => {
+  assert.equal(loadConfig({ DATA_DIR: tmp() }).trustProxy, false);
+  const production = { NODE_ENV: 'production', PUBLIC_URL: 'https://zwfw.example.gov.cn', SESSION_SECRET: 'ab'.repeat(32), DATA_ENCRYPTION_KEY: 'cd'.repeat(16), BLIND_INDEX_KEY: 'ef'.repeat(32) };
+  assert.equal(loadConfig({ DATA_DIR: tmp(), ...production }).trustProxy, false);
+  assert.equal(loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: 'true' }).trustProxy, true);
+  assert.equal(loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: 'false' }).trustProxy, false);
+  assert.equal(loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: '2' }).trustProxy, 2);
+  assert.deepEqual(loadConfig({ DATA_DIR: tmp(), TRUST_PROXY: '10.0.0.0/8, 192.168.1.7,::1,fd00::/8,loopback' }).trustProxy, ['10.0.0.0/8', '192.168.1.7', '::1', 'fd00::/8', 'loopback']);
+  for (const bad of ['yes please', '10.0.0.0/33', '300.1.1.1', '10.0.0.1,,', '-1', 'example.com']) failsOn({ TRUST_PROXY: bad }, 'TRUST_PROXY');
+});

@@ -1,12 +1,13 @@
 // Every setting the platform reads, validated once at start. README.md documents each one.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 export type NodeRole = 'national' | 'province' | 'city';
 
 export interface Secrets {
-  /** HMAC key for session tokens and CSRF tokens. */
+  /** HMAC key for CSRF tokens (session tokens are random and stored as SM3 hashes). */
   sessionSecret: Buffer;
   /** SM4 key-encryption key for personal data and private keys at rest. */
   dataKey: Buffer;
@@ -25,13 +26,20 @@ export interface Config {
   publicUrl: string;
   logLevel: string;
   demoData: boolean;
+  /** Load the demo service catalogue with the demo data (about 20 s on first start). */
+  demoCatalog: boolean;
   workerEnabled: boolean;
   dbPoolSize: number;
   shutdownTimeoutMs: number;
   rateLimitPerMinute: number;
   cookieSecure: boolean;
+  /** Fastify's trustProxy: whom to believe about the client address (X-Forwarded-For). */
+  trustProxy: TrustProxy;
   secrets: Secrets;
 }
+
+/** false: no proxy; true: any; a number: that many hops; a list: those addresses or CIDRs. */
+export type TrustProxy = boolean | number | string[];
 
 export class ConfigError extends Error {
   readonly variable: string;
@@ -84,6 +92,31 @@ function url(env: Env, name: string, fallback: string | undefined, protocols: st
   return raw.replace(/\/$/, '');
 }
 
+// proxy-addr (Fastify's trustProxy) also knows these names for the reserved ranges.
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(entry: string): boolean {
+  if (NAMED_RANGES.has(entry)) return true;
+  const [address, bits, extra] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || extra !== undefined) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+function trustProxy(env: Env): TrustProxy {
+  const raw = env.TRUST_PROXY?.trim();
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((e) => e.trim());
+  const bad = entries.find((e) => !isAddressOrCidr(e));
+  if (bad !== undefined) {
+    throw new ConfigError('TRUST_PROXY', `must be true, false, a hop count or a comma-separated list of addresses/CIDRs, got "${bad}"`);
+  }
+  return entries;
+}
+
 /** A node's own region: national 100000, a province xx0000, a city xxxx00 (GB/T 2260). */
 function regionFor(env: Env, role: NodeRole): string {
   const fallback = role === 'national' ? '100000' : role === 'province' ? '320000' : '320100';
@@ -102,6 +135,30 @@ const SECRET_VARIABLES = {
 } as const satisfies Record<keyof Secrets, string>;
 
 const SECRET_BYTES: Record<keyof Secrets, number> = { sessionSecret: 32, dataKey: 16, blindIndexKey: 32 };
+
+function randomSecrets(): Record<keyof Secrets, string> {
+  const out = {} as Record<keyof Secrets, string>;
+  for (const k of Object.keys(SECRET_VARIABLES) as (keyof Secrets)[]) out[k] = randomBytes(SECRET_BYTES[k]).toString('hex');
+  return out;
+}
+
+/**
+ * `npm run cli -- secrets:init`: writes DATA_DIR/secrets.json (mode 0600) with fresh random
+ * secrets, unless the file exists (it is never overwritten: that would orphan encrypted data).
+ */
+export function initSecretsFile(dataDir: string): { file: string; created: boolean } {
+  const file = path.join(path.resolve(dataDir), 'secrets.json');
+  if (existsSync(file)) return { file, created: false };
+  mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    writeFileSync(file, JSON.stringify(randomSecrets(), null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return { file, created: false };
+    throw err;
+  }
+  chmodSync(file, 0o600);
+  return { file, created: true };
+}
 
 function hexSecret(name: string, raw: string, bytes: number): Buffer {
   if (!new RegExp(`^[0-9a-fA-F]{${bytes * 2}}$`).test(raw)) {
@@ -134,7 +191,8 @@ function loadSecrets(env: Env, dataDir: string, production: boolean): Secrets {
         `is required in production (set it, or create ${file} with "npm run cli -- secrets:init")`,
       );
     }
-    for (const k of missing) stored[k] = randomBytes(SECRET_BYTES[k]).toString('hex');
+    const fresh = randomSecrets();
+    for (const k of missing) stored[k] = fresh[k];
     mkdirSync(dataDir, { recursive: true });
     writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600 });
     chmodSync(file, 0o600);
@@ -159,6 +217,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (production && !publicUrl.startsWith('https:')) {
     throw new ConfigError('PUBLIC_URL', 'must be https in production');
   }
+  const cookieSecure = bool(env, 'COOKIE_SECURE', true);
+  if (production && !cookieSecure) {
+    throw new ConfigError('COOKIE_SECURE', 'must be true in production (session and CSRF cookies travel only over https)');
+  }
   return {
     env: mode,
     port,
@@ -170,11 +232,13 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     demoData: bool(env, 'DEMO_DATA', !production),
+    demoCatalog: bool(env, 'DEMO_CATALOG', !production),
     workerEnabled: bool(env, 'WORKER_ENABLED', true),
     dbPoolSize: integer(env, 'DB_POOL_SIZE', 10, 1, 200),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
-    cookieSecure: bool(env, 'COOKIE_SECURE', true),
+    cookieSecure,
+    trustProxy: trustProxy(env),
     secrets: loadSecrets(env, dataDir, production),
   };
 }

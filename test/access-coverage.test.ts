@@ -28,6 +28,23 @@ test('the app refuses to start with a route that declares no access rule', async
   await assert.rejects(buildApp({ config: testConfig(), db: db.db, logger: createLogger('silent'), modules: [rogue] }), /routes without an access rule: GET \/rogue/);
 });
 
+test('no URL prefix grants access: a module route under /docs… or /assets… still needs a rule', async () => {
+  for (const url of ['/docsign/x', '/assetsregister']) {
+    const rogue = { name: 'rogue', routes: (app: import('fastify').FastifyInstance) => void app.get(url, async () => 'open') };
+    await assert.rejects(
+      buildApp({ config: testConfig(), db: db.db, logger: createLogger('silent'), modules: [rogue] }),
+      new RegExp(`routes without an access rule: GET ${url.replace(/\//g, '\\/')}`),
+    );
+  }
+});
+
+test('the API reference and the static assets are public', async () => {
+  const docs = p.routes.filter((r) => r.url.startsWith('/docs') || r.url.startsWith('/assets'));
+  assert.ok(docs.length >= 4, docs.map((r) => r.url).join(', '));
+  assert.ok(docs.every((r) => r.access?.grants.some((g) => g.kind === 'public')));
+  assert.equal((await p.app.inject('/assets/site.css')).statusCode, 200);
+});
+
 test('anonymous callers are turned away from every non-public route', async () => {
   const guarded = p.routes.filter((r) => r.access && !r.access.grants.some((g) => g.kind === 'public'));
   assert.ok(guarded.length > 0);

@@ -109,11 +109,11 @@ describeEachBackend('portal pages', (getDb) => {
     assert.equal(res.statusCode, 200);
     assert.match(res.body, /“<strong>换社保卡&lt;script&gt;<\/strong>”/);
     assert.doesNotMatch(res.body, /换社保卡<script>/);
-    assert.match(res.body, /服务事项目录搜索即将开放/);
+    assert.match(res.body, /没有找到相关的服务事项/);
     assert.match(res.body, /value="换社保卡&lt;script&gt;"/);
     const empty = await p.app.inject({ url: '/search', headers: html });
     assert.equal(empty.statusCode, 200);
-    assert.doesNotMatch(empty.body, /即将开放/);
+    assert.doesNotMatch(empty.body, /没有找到相关的服务事项/);
   });
 
   test('长辈版 toggle needs the CSRF token, persists in a cookie and returns to the page', async () => {

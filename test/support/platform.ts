@@ -19,6 +19,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     DATA_ENCRYPTION_KEY: '22'.repeat(16),
     BLIND_INDEX_KEY: '33'.repeat(32),
     RATE_LIMIT_PER_MINUTE: '100000',
+    // The demo catalogue takes ~20 s to load; suites that need it build their own entries.
+    DEMO_CATALOG: 'false',
     ...overrides,
   });
 }

@@ -31,6 +31,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Ser
     HOST: '127.0.0.1',
     DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'yw-proc-')),
     LOG_LEVEL: 'info',
+    DEMO_CATALOG: 'false',
     ...env,
   });
   const url = `http://127.0.0.1:${port}`;

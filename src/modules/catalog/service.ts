@@ -14,6 +14,7 @@ import { diffContent, type DiffEntry } from './diff.ts';
 import type { BasicItemContent, ImplementationContent } from './schemas.ts';
 import * as store from './store.ts';
 import { validateBasicItem, validateImplementation } from './validation.ts';
+import { refreshSearchIndex } from './search/index.ts';
 
 export type CatalogActor = Actor | { kind: 'system'; id: string };
 
@@ -209,6 +210,7 @@ export class CatalogService {
       if (previous !== null) await store.setVersionState(tx, entry.id, previous, 'superseded');
       await store.setVersionState(tx, entry.id, working.version, 'published', { by: authorOf(actor), note });
       await store.updateEntry(tx, entry.id, { status: 'published', published_version: working.version, needs_review: false, bumpLock: true });
+      await refreshSearchIndex(tx, entry.id);
       await recordAudit(tx, { actor, action: `catalog.${entry.kind}.publish`, targetType: 'catalog_entry', targetId: entry.id, regionCode: entry.region_code, change: { version: working.version, previous, note } });
       await emitEvent(tx, { topic: `catalog.${entry.kind}.published`, payload: { id: entry.id, code: entry.code, version: working.version }, idempotencyKey: `catalog.publish:${entry.id}:${working.version}`, regionCode: entry.region_code });
       if (entry.kind === 'basic_item' && previous !== null) await this.reviseImplementations(tx, entry, working.diff, actor);
@@ -249,6 +251,7 @@ export class CatalogService {
       if (entry.status !== 'published' || entry.published_version === null) throw new AppError('CATALOG_INVALID_STATE', { detail: '只有已发布的事项可以取消' });
       await store.setVersionState(tx, entry.id, entry.published_version, 'withdrawn', { by: authorOf(actor), note: reason });
       await store.updateEntry(tx, entry.id, { status: 'withdrawn', bumpLock: true });
+      await refreshSearchIndex(tx, entry.id);
       await recordAudit(tx, { actor, action: `catalog.${entry.kind}.withdraw`, targetType: 'catalog_entry', targetId: entry.id, regionCode: entry.region_code, change: { version: entry.published_version, reason } });
       await emitEvent(tx, { topic: `catalog.${entry.kind}.withdrawn`, payload: { id: entry.id, code: entry.code }, idempotencyKey: `catalog.withdraw:${entry.id}:${entry.published_version}`, regionCode: entry.region_code });
       return this.view(tx as unknown as Db, (await store.findEntry(tx, entry.id))!);

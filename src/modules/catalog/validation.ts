@@ -3,6 +3,7 @@
 // is collected so a form can show all of them at once.
 import { Value } from 'typebox/value';
 import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { AppError, type FieldError } from '../../platform/http/errors.ts';
 import { regionLevel } from '../../platform/region-code.ts';
 import type { Organisation, Region, RegionService } from '../regions/index.ts';
@@ -35,6 +36,10 @@ export function validateBasicItem(content: unknown): BasicItemContent {
 // One compiler for every form check: strict off, because forms carry Chinese `title`s and
 // UI hints that are not JSON Schema keywords.
 const ajv = new Ajv({ strict: false, allErrors: true });
+// ajv-formats is CommonJS: its default export arrives wrapped under ESM.
+type AddFormats = (a: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ?? addFormatsModule) as unknown as AddFormats;
+addFormats(ajv);
 
 export function formSchemaErrors(schema: Record<string, unknown>): FieldError[] {
   if (schema.type !== 'object') return [{ field: 'formSchema', message: '申请表须为 type 为 object 的 JSON Schema' }];

@@ -5,13 +5,14 @@ import { access } from '../../platform/http/access.ts';
 import { clearSessionCookie, setSessionCookie } from '../../platform/http/auth.ts';
 import { AppError, isAppError, type FieldError } from '../../platform/http/errors.ts';
 import type { AppContext } from '../../platform/module.ts';
+import { safeLocalPath } from '../../platform/web/redirect.ts';
 import { MIN_PASSWORD_LENGTH, type StaffService } from './service.ts';
 
 const pages = 'modules/identity/pages';
 
-/** Only same-site relative paths may be redirect targets after login (no open redirects). */
+/** Where to go after login: the platform's one same-site path rule, else the workbench. */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])[\w\-./?=&%]*$/.test(next) ? next : '/staff';
+  return safeLocalPath(next, '/staff');
 }
 
 const LoginForm = Type.Object({
@@ -52,7 +53,7 @@ export function identityRoutes(app: FastifyInstance, ctx: AppContext, staff: Sta
         return reply.redirect(target, 303);
       } catch (err) {
         if (isAppError(err) && err.code === 'LOGIN_FAILED') {
-          return loginPage(req, reply, { errors: [{ field: 'password', message: err.detail ?? err.message }], loginName: body.loginName, next: body.next }, 401);
+          return loginPage(req, reply, { errors: [{ field: 'password', message: err.message }], loginName: body.loginName, next: body.next }, 401);
         }
         throw err;
       }

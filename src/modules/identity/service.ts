@@ -5,7 +5,7 @@ import type { Db } from '../../platform/db/database.ts';
 import { inTransaction } from '../../platform/db/database.ts';
 import { recordAudit, type AuditActor } from '../../platform/audit/audit.ts';
 import { sm3Hex } from '../../platform/crypto/sm3.ts';
-import { createSession, destroySession, type SessionRecord } from '../../platform/http/session.ts';
+import { createSession, destroyOtherSessions, destroySession, type SessionRecord } from '../../platform/http/session.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import type { Actor, StaffRole } from '../../platform/http/access.ts';
 import * as store from './store.ts';
@@ -16,8 +16,14 @@ const LOCK_AFTER_FAILURES = 10;
 const LOCK_MINUTES = 15;
 export const MIN_PASSWORD_LENGTH = 12;
 
-// Verifying against a real hash when the account is unknown keeps both answers equally slow.
+// Every login attempt runs exactly one Argon2 verify: against the account's hash, or against
+// this stand-in when the name is unknown. Locked and disabled accounts are verified too, so the
+// time taken reveals neither whether an account exists nor what state it is in.
 let dummyHash: Promise<string> | null = null;
+
+export type PasswordVerifier = (hash: string, password: string) => Promise<boolean>;
+
+const argon2Verify: PasswordVerifier = (hash, password) => verify(hash, password);
 
 export function hashPassword(password: string): Promise<string> {
   return hash(password, ARGON2);
@@ -42,10 +48,26 @@ function staffActor(row: store.StaffAccountRow, sessionId: string): Actor {
   };
 }
 
+export interface StaffServiceOptions {
+  /** Argon2 verification; replaceable so tests can see that every attempt verifies. */
+  verifyPassword?: PasswordVerifier;
+}
+
 export class StaffService {
   private readonly db: Db;
-  constructor(db: Db) {
+  private readonly verifyPassword: PasswordVerifier;
+  constructor(db: Db, options: StaffServiceOptions = {}) {
     this.db = db;
+    this.verifyPassword = options.verifyPassword ?? argon2Verify;
+  }
+
+  private async passwordMatches(hash: string, password: string): Promise<boolean> {
+    return this.verifyPassword(hash, password).catch(() => false);
+  }
+
+  /** Whether a staff account with this login name exists (disabled ones included). */
+  async exists(loginName: string): Promise<boolean> {
+    return (await store.findStaffByLogin(this.db, loginName)) !== null;
   }
 
   /** Creates the first platform administrator with a one-time password, once per database. */
@@ -76,21 +98,30 @@ export class StaffService {
     });
   }
 
+  /**
+   * Every failure is the same LOGIN_FAILED with the same message and the same work (one
+   * verify, one audited transaction): wrong password, unknown name, locked or disabled
+   * account. Only the audit record says which.
+   */
   async login(loginName: string, password: string, meta: { ip?: string; userAgent?: string; requestId?: string }): Promise<{ token: string; actor: Actor }> {
     const account = await store.findStaffByLogin(this.db, loginName);
     if (!account) {
       dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-      await verify(await dummyHash, password).catch(() => false);
+      await this.passwordMatches(await dummyHash, password);
+      // The name typed may be a mistyped password: record only its hash.
+      await recordAudit(this.db, { actor: { kind: 'anonymous' }, action: 'staff.login.failed', targetType: 'staff_account', targetId: null, change: { loginName: sm3Hex(loginName) }, requestId: meta.requestId });
       throw new AppError('LOGIN_FAILED');
     }
+    const matches = await this.passwordMatches(account.passwordHash, password);
     const locked = account.lockedUntil !== null && account.lockedUntil > new Date();
-    const good = !locked && !account.disabled && (await verify(account.passwordHash, password).catch(() => false));
-    if (!good) {
+    if (!matches || locked || account.disabled) {
       await inTransaction(this.db, async (tx) => {
-        if (!locked) await store.recordLoginFailure(tx, account.id, LOCK_AFTER_FAILURES, LOCK_MINUTES);
-        await recordAudit(tx, { actor: { kind: 'anonymous' }, action: 'staff.login.failed', targetType: 'staff_account', targetId: account.id, regionCode: account.regionCode, change: { locked, disabled: account.disabled }, requestId: meta.requestId });
+        // Attempts during a lock are not counted, so the lock cannot be extended by guessing.
+        const after = locked ? null : await store.recordLoginFailure(tx, account.id, LOCK_AFTER_FAILURES, LOCK_MINUTES);
+        const change = { locked, disabled: account.disabled, ...(after ? { failedLogins: after.failedLogins, lockedUntil: after.lockedUntil } : {}) };
+        await recordAudit(tx, { actor: { kind: 'anonymous' }, action: 'staff.login.failed', targetType: 'staff_account', targetId: account.id, regionCode: account.regionCode, change, requestId: meta.requestId });
       });
-      throw new AppError('LOGIN_FAILED', locked ? { detail: `连续输错次数过多，账号已锁定 ${LOCK_MINUTES} 分钟` } : {});
+      throw new AppError('LOGIN_FAILED');
     }
     return inTransaction(this.db, async (tx) => {
       await store.recordLoginSuccess(tx, account.id);
@@ -112,7 +143,7 @@ export class StaffService {
   async changePassword(actor: Actor, current: string, next: string, requestId?: string): Promise<void> {
     if (actor.kind !== 'staff') throw new AppError('FORBIDDEN');
     const account = await store.findStaffById(this.db, actor.accountId);
-    if (!account || !(await verify(account.passwordHash, current).catch(() => false))) {
+    if (!account || !(await this.passwordMatches(account.passwordHash, current))) {
       throw new AppError('VALIDATION_FAILED', { errors: [{ field: 'currentPassword', message: '当前密码不正确' }] });
     }
     checkPasswordPolicy(account.loginName, next);
@@ -120,7 +151,9 @@ export class StaffService {
     const passwordHash = await hashPassword(next);
     await inTransaction(this.db, async (tx) => {
       await store.updatePassword(tx, account.id, passwordHash);
-      await recordAudit(tx, { actor, action: 'staff.password.change', targetType: 'staff_account', targetId: account.id, regionCode: account.regionCode, change: {}, requestId });
+      // Whoever else was signed in with the old password is signed out; this session stays.
+      const endedSessions = await destroyOtherSessions(tx, 'staff', account.id, actor.sessionId);
+      await recordAudit(tx, { actor, action: 'staff.password.change', targetType: 'staff_account', targetId: account.id, regionCode: account.regionCode, change: { endedSessions }, requestId });
     });
   }
 
@@ -132,6 +165,10 @@ export class StaffService {
       await recordAudit(tx, { actor, action: 'client.create', targetType: 'system_client', targetId: id, regionCode: input.regionCode, change: { name: input.name, scopes: input.scopes } });
       return { id, token };
     });
+  }
+
+  listClients(): Promise<store.SystemClientListing[]> {
+    return store.listClients(this.db);
   }
 
   async revokeClient(id: string, actor: AuditActor): Promise<boolean> {

@@ -103,15 +103,25 @@ export async function insertStaff(
   return r.id;
 }
 
-export async function recordLoginFailure(db: Queryable, id: string, lockAfter: number, lockMinutes: number): Promise<void> {
-  await db
+/**
+ * Counts a failed login and locks the account at the `lockAfter`-th failure in a row. A lock
+ * that has run out starts the count again, so one slip after it does not lock at once.
+ * Returns the account's state after the update.
+ */
+export async function recordLoginFailure(db: Queryable, id: string, lockAfter: number, lockMinutes: number): Promise<{ failedLogins: number; lockedUntil: Date | null }> {
+  const now = new Date();
+  const lockExpired = sql<boolean>`(locked_until is not null and locked_until <= ${now})`;
+  const previous = sql<number>`(case when ${lockExpired} then 0 else failed_logins end)`;
+  const r = await db
     .updateTable('staff_account')
-    .set((eb) => ({
-      failed_logins: eb('failed_logins', '+', 1),
-      locked_until: eb.case().when('failed_logins', '>=', lockAfter - 1).then(new Date(Date.now() + lockMinutes * 60_000)).else(eb.ref('locked_until')).end(),
-    }))
+    .set({
+      failed_logins: sql<number>`${previous} + 1`,
+      locked_until: sql<Date | null>`case when ${previous} >= ${lockAfter - 1} then ${new Date(now.getTime() + lockMinutes * 60_000)}::timestamptz when ${lockExpired} then null else locked_until end`,
+    })
     .where('id', '=', id)
-    .execute();
+    .returning(['failed_logins', 'locked_until'])
+    .executeTakeFirstOrThrow();
+  return { failedLogins: r.failed_logins, lockedUntil: r.locked_until };
 }
 
 export async function recordLoginSuccess(db: Queryable, id: string): Promise<void> {
@@ -146,6 +156,16 @@ export async function insertClient(db: Queryable, c: { name: string; tokenHash: 
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;
+}
+
+export interface SystemClientListing extends SystemClientRow {
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export async function listClients(db: Queryable): Promise<SystemClientListing[]> {
+  const rows = await db.selectFrom('system_client').select(['id', 'name', 'scopes', 'region_code', 'created_at', 'revoked_at']).orderBy('created_at').orderBy('id').execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, scopes: r.scopes, regionCode: r.region_code, createdAt: r.created_at, revokedAt: r.revoked_at }));
 }
 
 export async function revokeClient(db: Queryable, id: string): Promise<boolean> {

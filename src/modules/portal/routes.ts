@@ -1,5 +1,5 @@
-// The citizen portal's pages: home, region pages, the region switcher, search (until the
-// catalogue lands) and the elder-friendly display toggle. All public, all server-rendered.
+// The citizen portal's pages: home, region pages, the region switcher, catalogue search
+// and the elder-friendly display toggle. All public, all server-rendered.
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import { access } from '../../platform/http/access.ts';
@@ -7,6 +7,9 @@ import type { AppContext } from '../../platform/module.ts';
 import { ELDER_COOKIE, REGION_COOKIE } from '../../platform/web/render.ts';
 import { safeLocalPath } from '../../platform/web/redirect.ts';
 import { commonTasks, type PortalService } from './service.ts';
+import { CatalogSearch, DEPARTMENT_TYPES, THEMES } from '../catalog/index.ts';
+import { RegionService } from '../regions/index.ts';
+import { paginate } from '../../platform/web/pagination.ts';
 
 const pages = 'modules/portal/pages';
 const YEAR_SECONDS = 365 * 24 * 3600;
@@ -15,7 +18,15 @@ const page = { hide: true };
 const RegionParams = Type.Object({ code: Type.String({ maxLength: 20 }) });
 const RegionQuery = Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })) });
 const SwitchQuery = Type.Object({ code: Type.String({ maxLength: 20 }) });
-const SearchQuery = Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })) });
+const SearchQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 100 })),
+  scope: Type.Optional(Type.Union([Type.Literal('region'), Type.Literal('all')])),
+  department: Type.Optional(Type.String({ maxLength: 40 })),
+  audience: Type.Optional(Type.String({ maxLength: 10 })),
+  theme: Type.Optional(Type.String({ maxLength: 40 })),
+  noVisit: Type.Optional(Type.String({ maxLength: 5 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+});
 const ElderForm = Type.Object({
   elder: Type.Union([Type.Literal('1'), Type.Literal('0')]),
   next: Type.Optional(Type.String({ maxLength: 512 })),
@@ -65,15 +76,33 @@ export function portalRoutes(app: FastifyInstance, ctx: AppContext, portal: Port
     },
   });
 
+  // Catalogue search with filters as a plain GET form, so it works without JavaScript.
+  const search = new CatalogSearch(ctx.db, new RegionService(ctx.db));
   app.get('/search', {
     config: { access: access.public() },
     schema: { ...page, querystring: SearchQuery },
     handler: async (req, reply) => {
-      const q = ((req.query as { q?: string }).q ?? '').trim();
+      const query = req.query as { q?: string; scope?: 'region' | 'all'; department?: string; audience?: string; theme?: string; noVisit?: string; page?: number };
+      const q = (query.q ?? '').trim();
       const [node, chosen] = await Promise.all([portal.nodeRegion(), portal.chosenRegion(req.cookies[REGION_COOKIE])]);
       const region = chosen ?? { code: node.code, name: node.name };
+      const filters = { scope: query.scope ?? 'region', department: query.department ?? '', audience: query.audience ?? '', theme: query.theme ?? '', noVisit: query.noVisit === '1' };
+      const filtered = Boolean(filters.department || filters.audience || filters.theme || filters.noVisit);
+      const found =
+        q || filtered
+          ? await search.search({ q, region: filters.scope === 'region' && chosen ? chosen.code : undefined, department: filters.department, audience: filters.audience, theme: filters.theme, noVisit: filters.noVisit, page: query.page ?? 1 })
+          : null;
+      const params = (n: number) => {
+        const u = new URLSearchParams();
+        if (q) u.set('q', q);
+        for (const k of ['scope', 'department', 'audience', 'theme'] as const) if (query[k]) u.set(k, query[k]!);
+        if (filters.noVisit) u.set('noVisit', '1');
+        if (n > 1) u.set('page', String(n));
+        return `/search?${u.toString()}`;
+      };
+      const pagination = found ? paginate(found.total, found.page, found.pageSize, params) : null;
       const tasks = commonTasks(region.code, region.name);
-      return render.page(req, reply, `${pages}/search.eta`, { q, region, tasks }, { title: q ? `搜索：${q}` : '搜索服务', breadcrumbs: [home, { label: '搜索服务' }] });
+      return render.page(req, reply, `${pages}/search.eta`, { q, region, chosen, tasks, found, pagination, filters, departments: DEPARTMENT_TYPES, themes: THEMES }, { title: q ? `搜索：${q}` : '搜索服务', breadcrumbs: [home, { label: '搜索服务' }] });
     },
   });
 

@@ -27,21 +27,28 @@ export function assertRegionCode(code: string): void {
 }
 
 // Region reference data changes once a year; a short-lived cache spares the database
-// on the hottest public lookups without risking long staleness after a reload.
+// on the hottest public lookups without risking long staleness after a reload. Misses are
+// not cached (a region loaded later is found at once, and probing unknown codes cannot fill
+// the cache), and the cache is emptied when it outgrows its bound.
 const CACHE_MS = 5 * 60_000;
+export const REGION_CACHE_LIMIT = 5_000;
 
 export class RegionService {
   private readonly db: Db;
   private readonly cache = new Map<string, { at: number; value: unknown }>();
+  private readonly cacheLimit: number;
 
-  constructor(db: Db) {
+  constructor(db: Db, options: { cacheLimit?: number } = {}) {
     this.db = db;
+    this.cacheLimit = options.cacheLimit ?? REGION_CACHE_LIMIT;
   }
 
   private async cached<T>(key: string, load: () => Promise<T>): Promise<T> {
     const hit = this.cache.get(key);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.value as T;
     const value = await load();
+    if (value === null || value === undefined) return value;
+    if (this.cache.size >= this.cacheLimit) this.cache.clear();
     this.cache.set(key, { at: Date.now(), value });
     return value;
   }

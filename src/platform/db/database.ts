@@ -19,6 +19,13 @@ export interface DatabaseHandle {
   backend: 'pglite' | 'postgres';
   /** Where the data lives, for logs: a directory or a server URL without its password. */
   location: string;
+  /**
+   * Runs `work` while holding the PostgreSQL session advisory lock `key`, so processes sharing
+   * one server take turns. The lock lives on a connection of its own, outside the pool, so
+   * `work` may use the whole pool (even a pool of one). Embedded PGlite belongs to a single
+   * process, so there it simply runs `work`.
+   */
+  exclusive<T>(key: number, work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -49,7 +56,25 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const redacted = new URL(options.databaseUrl);
     if (redacted.password) redacted.password = '***';
-    return { db, backend: 'postgres', location: redacted.toString(), close: () => db.destroy() };
+    const connectionString = options.databaseUrl;
+    return {
+      db,
+      backend: 'postgres',
+      location: redacted.toString(),
+      async exclusive(key, work) {
+        const client = new pg.Client({ connectionString, connectionTimeoutMillis: 5_000, application_name: 'yiwang-lock' });
+        client.on('error', (err) => options.onPoolError?.(err));
+        await client.connect();
+        try {
+          await client.query('select pg_advisory_lock($1::bigint)', [key]);
+          return await work();
+        } finally {
+          // Ending the session releases its advisory locks.
+          await client.end().catch(() => undefined);
+        }
+      },
+      close: () => db.destroy(),
+    };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { createPgConfig } = await import('@electric-sql/pglite/node-postgres');
@@ -63,6 +88,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
     db,
     backend: 'pglite',
     location: dir,
+    exclusive: (_key, work) => work(),
     async close() {
       await db.destroy();
       await pglite.close();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyRequest } from 'fastify';
-import { access, assertInRegion, checkAccess, type Actor } from './access.ts';
+import { access, assertInRegion, checkAccess, checkGrant, checkRegion, type Actor } from './access.ts';
 import { AppError } from './errors.ts';
 
 const req = (params: Record<string, string> = {}) => ({ params }) as unknown as FastifyRequest;
@@ -54,4 +54,24 @@ test('staff with a one-time password reach only the password change', () => {
   assert.equal(code(() => checkAccess(access.staff([]), pending, req())), 'PASSWORD_CHANGE_REQUIRED');
   assert.equal(code(() => checkAccess({ ...access.staff([]), duringPasswordChange: true }, pending, req())), 'allowed');
   assert.equal(code(() => checkAccess(access.public(), pending, req())), 'allowed');
+});
+
+test('region checks tolerate values that are not strings (a repeated query parameter)', () => {
+  const clerk = staff('320100', ['window_clerk']);
+  for (const odd of [['320100', '320500'], 320100, null, { code: '320100' }]) {
+    assert.equal(code(() => assertInRegion(clerk, odd as unknown as string)), 'OUT_OF_REGION', JSON.stringify(odd));
+    const rule = access.staff(['window_clerk'], () => odd as unknown as string);
+    assert.match(code(() => checkAccess(rule, clerk, req())), /^(OUT_OF_REGION|VALIDATION_FAILED)$/);
+  }
+  // Unbound actors (not tied to a region) are not affected.
+  assert.equal(code(() => assertInRegion({ kind: 'anonymous' }, ['320100'] as unknown as string)), 'allowed');
+});
+
+test('the grant check and the region check can run apart (before and after validation)', () => {
+  const rule = access.staff(['window_clerk'], (r) => (r.params as { code: string }).code);
+  const clerk = staff('320100', ['window_clerk']);
+  assert.equal(code(() => checkGrant(rule, clerk)), 'allowed');
+  assert.equal(code(() => checkGrant(rule, { kind: 'anonymous' })), 'UNAUTHENTICATED');
+  assert.equal(code(() => checkRegion(rule, clerk, req({ code: '320583' }))), 'OUT_OF_REGION');
+  assert.equal(code(() => checkRegion(rule, clerk, req({ code: '320102' }))), 'allowed');
 });

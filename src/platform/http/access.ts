@@ -65,15 +65,22 @@ export function actorRegion(actor: Actor): string | null {
   return actor.kind === 'staff' || actor.kind === 'client' ? actor.regionCode : null;
 }
 
-/** Throws OUT_OF_REGION unless a region-bound actor's region contains `regionCode`. */
+/**
+ * Throws OUT_OF_REGION unless a region-bound actor's region contains `regionCode`. A value
+ * that is not a string (a repeated query parameter, a malformed body) is never in region.
+ */
 export function assertInRegion(actor: Actor, regionCode: string): void {
   const own = actorRegion(actor);
-  if (own !== null && !regionContains(own, regionCode)) {
-    throw new AppError('OUT_OF_REGION', { detail: `${regionCode} 不在 ${own} 范围内` });
+  if (own === null) return;
+  const target: unknown = regionCode;
+  if (typeof target !== 'string') throw new AppError('OUT_OF_REGION', { detail: `区划代码无效，不在 ${own} 范围内` });
+  if (!regionContains(own, target)) {
+    throw new AppError('OUT_OF_REGION', { detail: `${target.slice(0, 20)} 不在 ${own} 范围内` });
   }
 }
 
-export function checkAccess(rule: AccessRule, actor: Actor, req: FastifyRequest): void {
+/** Who may call: the grants and the pending password change. Runs before validation. */
+export function checkGrant(rule: AccessRule, actor: Actor): void {
   const granted = rule.grants.some((g) => grantMatches(g, actor));
   if (!granted) {
     throw new AppError(actor.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
@@ -81,8 +88,21 @@ export function checkAccess(rule: AccessRule, actor: Actor, req: FastifyRequest)
   if (actor.kind === 'staff' && actor.mustChangePassword && !rule.duringPasswordChange && !rule.grants.some((g) => g.kind === 'public')) {
     throw new AppError('PASSWORD_CHANGE_REQUIRED');
   }
+}
+
+/**
+ * The region a scoped rule names, checked against the actor's. Runs after schema
+ * validation (a preHandler), so `rule.region` reads params, query and body of known shape.
+ */
+export function checkRegion(rule: AccessRule, actor: Actor, req: FastifyRequest): void {
   if (rule.region && !rule.grants.some((g) => g.kind === 'public')) {
-    const target = rule.region(req);
-    if (target !== undefined) assertInRegion(actor, target);
+    const target: unknown = rule.region(req);
+    if (target !== undefined) assertInRegion(actor, target as string);
   }
+}
+
+/** Both checks at once (for callers outside the request lifecycle, and tests). */
+export function checkAccess(rule: AccessRule, actor: Actor, req: FastifyRequest): void {
+  checkGrant(rule, actor);
+  checkRegion(rule, actor, req);
 }

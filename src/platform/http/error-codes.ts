@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   CATALOG_INCONSISTENT: { status: 422, message: '实施清单与基本目录不一致（三级四同），不能发布' },
   CATALOG_BASIC_ITEM_NOT_PUBLISHED: { status: 422, message: '对应的基本目录事项尚未发布' },
   CATALOG_SELF_APPROVAL: { status: 403, message: '不能审核自己提交的修改' },
+  CATALOG_SYNONYM_EXISTS: { status: 409, message: '这个说法已有同义词设置' },
+  CATALOG_SYNONYM_NOT_FOUND: { status: 404, message: '没有这条同义词设置' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -27,8 +27,9 @@ export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
 }
 
-// Connection-level failures from pg or the network mean "database unavailable", not a bug.
-const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004']);
+// Connection-level failures from pg or the network mean "database unavailable", not a bug;
+// so does a server out of connection slots (53300 too_many_connections, 53400 configuration_limit_exceeded).
+const DB_DOWN_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', '53300', '53400']);
 
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (!err || typeof err !== 'object') return false;

@@ -71,7 +71,8 @@ export function buildProblem(req: FastifyRequest, err: AppError): Problem {
 
 export async function sendProblem(req: FastifyRequest, reply: FastifyReply, err: AppError, renderHtml?: HtmlErrorRenderer) {
   const problem = buildProblem(req, err);
-  if (err.code === 'RATE_LIMITED' || err.code === 'DATABASE_UNAVAILABLE' || err.code === 'SHUTTING_DOWN') {
+  // The rate limiter sets its own Retry-After (the rest of its window): keep that one.
+  if ((err.code === 'RATE_LIMITED' || err.code === 'DATABASE_UNAVAILABLE' || err.code === 'SHUTTING_DOWN') && !reply.hasHeader('retry-after')) {
     reply.header('retry-after', '5');
   }
   if (renderHtml && wantsHtml(req)) {

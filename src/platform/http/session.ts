@@ -54,19 +54,24 @@ export async function createSession(
   return { token, id };
 }
 
+/** last_seen_at is rewritten at most this often: a page's burst of requests costs one write. */
+export const SESSION_TOUCH_SECONDS = 60;
+
 /** The live session for a cookie token, sliding its idle timeout; null if unknown or expired. */
 export async function touchSession(db: Db, token: string): Promise<SessionRecord | null> {
   const id = sm3Hex(token);
-  const idleCutoff = new Date(Date.now() - SESSION_IDLE_MINUTES * 60_000);
+  const now = Date.now();
   const row = await db
-    .updateTable('web_session')
-    .set({ last_seen_at: new Date() })
+    .selectFrom('web_session')
+    .select(['id', 'account_kind', 'account_id', 'data', 'last_seen_at'])
     .where('id', '=', id)
-    .where('expires_at', '>', new Date())
-    .where('last_seen_at', '>', idleCutoff)
-    .returning(['id', 'account_kind', 'account_id', 'data'])
+    .where('expires_at', '>', new Date(now))
+    .where('last_seen_at', '>', new Date(now - SESSION_IDLE_MINUTES * 60_000))
     .executeTakeFirst();
   if (!row) return null;
+  if (row.last_seen_at.getTime() < now - SESSION_TOUCH_SECONDS * 1000) {
+    await db.updateTable('web_session').set({ last_seen_at: new Date(now) }).where('id', '=', id).execute();
+  }
   return { id: row.id, accountKind: row.account_kind, accountId: row.account_id, data: (row.data ?? {}) as Record<string, unknown> };
 }
 
@@ -74,6 +79,18 @@ export async function destroySession(db: Queryable, sessionId: string): Promise<
   await db.deleteFrom('web_session').where('id', '=', sessionId).execute();
 }
 
+/** Ends every session of an account except `keepSessionId` (after a password change). */
+export async function destroyOtherSessions(db: Queryable, accountKind: SessionRecord['accountKind'], accountId: string, keepSessionId: string): Promise<number> {
+  const res = await db
+    .deleteFrom('web_session')
+    .where('account_kind', '=', accountKind)
+    .where('account_id', '=', accountId)
+    .where('id', '<>', keepSessionId)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/** Deletes expired and idle sessions. Idempotent: every node may run it on its own timer. */
 export async function purgeExpiredSessions(db: Queryable): Promise<number> {
   const idleCutoff = new Date(Date.now() - SESSION_IDLE_MINUTES * 60_000);
   const res = await db
