@@ -82,6 +82,8 @@ export interface Child {
   /** The last lines the child printed, shown when it fails. */
   output(): string;
   exited(): boolean;
+  /** Resolves once the process has exited and its output has been read to the end. */
+  closed: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -101,6 +103,8 @@ export function startChild(name: string, script: string, env: NodeJS.ProcessEnv)
   proc.stderr!.on('data', keep);
   const exited = () => proc.exitCode !== null || proc.signalCode !== null;
   const waitExit = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  // 'exit' can come before the last output: 'close' waits for the pipes too.
+  const closed = new Promise<void>((resolve) => proc.once('close', () => resolve()));
   proc.once('error', (err) => lines.push(`spawn failed: ${err.message}`));
 
   const stop = track({
@@ -117,7 +121,7 @@ export function startChild(name: string, script: string, env: NodeJS.ProcessEnv)
       if (!exited()) proc.kill('SIGKILL');
     },
   });
-  return { name, process: proc, output: () => lines.join('\n'), exited, stop };
+  return { name, process: proc, output: () => lines.join('\n'), exited, closed, stop };
 }
 
 /**
@@ -142,4 +146,12 @@ export async function waitReady(child: Child, url: string, timeoutMs: number): P
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error(`${child.name}: ${url} not ready after ${timeoutMs / 1000} s (${last}):\n${child.output()}`);
+}
+
+/** Waits for a one-shot child (the catalogue seed) to finish; its exit code, killed after `timeoutMs`. */
+export async function waitExit(child: Child, timeoutMs: number): Promise<number | null> {
+  const timer = setTimeout(() => child.process.kill('SIGKILL'), timeoutMs);
+  await child.closed;
+  clearTimeout(timer);
+  return child.process.exitCode;
 }

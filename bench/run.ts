@@ -4,7 +4,10 @@
 // processes, as in production; autocannon drives them from this process. Prints the report
 // as JSON on stdout (progress goes to stderr), writes test-results/bench.json, and exits
 // non-zero if any endpoint answered with an error: a benchmark of error pages is worthless.
-// Settings: BENCH_DURATION, BENCH_WARMUP (seconds), BENCH_CONNECTIONS, BENCH_BACKENDS.
+// Before each app starts, bench/seed-catalog.ts fills its database: the demo catalogue plus
+// BENCH_CATALOG_SIZE synthetic published implementations, for the search and guide endpoints.
+// Settings: BENCH_DURATION, BENCH_WARMUP (seconds), BENCH_CONNECTIONS, BENCH_BACKENDS,
+// BENCH_CATALOG_SIZE.
 import autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,18 +15,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPgBin, freePort, startCluster } from '../scripts/postgres-cluster.ts';
-import { installSignalCleanup, releaseAll, startChild, trackDir, trackSync, waitReady, type Child } from './processes.ts';
+import { installSignalCleanup, releaseAll, startChild, trackDir, trackSync, waitExit, waitReady, type Child } from './processes.ts';
 import {
   benchSettings,
+  catalogEndpoints,
   checkResponse,
   ENDPOINTS,
   failuresOf,
   latencyPercentiles,
+  parseSeedOutput,
   round,
   summarize,
   type BackendName,
   type BackendReport,
   type BenchReport,
+  type CatalogSeed,
   type Endpoint,
   type EndpointStats,
   type LoadResult,
@@ -35,6 +41,8 @@ const note = (msg: string) => console.error(`# ${msg}`);
 // Start-up migrates, loads the region tree and demo data; on a busy 2-core machine that can
 // take a while, so the limit is generous.
 const READY_TIMEOUT_MS = 300_000;
+// Seeding runs the demo catalogue through its lifecycle (≈ 30 s) and then the bulk inserts.
+const SEED_TIMEOUT_MS = 900_000;
 
 async function load(url: string, headers: Record<string, string>): Promise<LoadResult> {
   const { connections, durationSeconds, warmupSeconds } = settings;
@@ -67,20 +75,17 @@ async function preflight(base: string, endpoint: Endpoint): Promise<string | nul
 }
 
 function line(name: string, s: EndpointStats): string {
-  return `${name.padEnd(34)} ${String(s.requestsPerSecond).padStart(9)} req/s  p50 ${s.latencyP50Ms} ms  p99 ${s.latencyP99Ms} ms  non-2xx ${s.non2xx}  errors ${s.errors}  ratio ${s.ratioToBaseline ?? '-'}`;
+  return `${name.padEnd(50)} ${String(s.requestsPerSecond).padStart(9)} req/s  p50 ${s.latencyP50Ms} ms  p99 ${s.latencyP99Ms} ms  non-2xx ${s.non2xx}  errors ${s.errors}  ratio ${s.ratioToBaseline ?? '-'}`;
 }
 
 interface RunningApp {
   child: Child;
   base: string;
-  removeDataDir(): Promise<void>;
 }
 
-async function startApp(backend: BackendName, databaseUrl: string): Promise<RunningApp> {
-  const port = await freePort();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yiwang-bench-'));
-  const removeDataDir = trackDir(dataDir);
-  const env: NodeJS.ProcessEnv = {
+/** The app's environment for one backend: production settings, throwaway secrets. */
+function appEnv(dataDir: string, databaseUrl: string, port: number): NodeJS.ProcessEnv {
+  return {
     ...process.env,
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -98,22 +103,41 @@ async function startApp(backend: BackendName, databaseUrl: string): Promise<Runn
     NODE_ROLE: 'province',
     NODE_REGION_CODE: '320000',
     DEMO_DATA: 'true',
+    DEMO_CATALOG: 'true',
     // The maximum config.ts accepts (1,000,000/min ≈ 16,700/s from one address): the
     // limiter stays on, as in production, but must not turn the load into 429s.
     RATE_LIMIT_PER_MINUTE: '1000000',
     WORKER_ENABLED: 'false',
   };
+}
+
+/**
+ * Prepares the database and seeds the catalogue in a child process that exits before the
+ * app starts: PGlite belongs to one process, and the seeding's memory is not the app's.
+ */
+async function seedCatalog(backend: BackendName, env: NodeJS.ProcessEnv): Promise<CatalogSeed> {
+  const child = startChild(`catalogue seed (${backend})`, path.join(root, 'bench', 'seed-catalog.ts'), { ...env, BENCH_CATALOG_SIZE: String(settings.catalogSize) });
+  const code = await waitExit(child, SEED_TIMEOUT_MS);
+  const seed = parseSeedOutput(child.output());
+  if (code !== 0 || !seed) throw new Error(`${child.name} failed (exit ${code}):\n${child.output()}`);
+  note(`${backend}: demo catalogue (${seed.demoImplementations} implementations) prepared in ${seed.prepareSeconds} s; ${seed.syntheticImplementations} synthetic implementations seeded in ${seed.seedSeconds} s; ${seed.searchDocuments} search documents`);
+  return seed;
+}
+
+async function startApp(backend: BackendName, env: NodeJS.ProcessEnv): Promise<RunningApp> {
   const started = Date.now();
   const child = startChild(`app (${backend})`, path.join(root, 'src', 'main.ts'), env);
-  const base = `http://127.0.0.1:${port}`;
+  const base = `http://127.0.0.1:${env.PORT}`;
   await waitReady(child, `${base}/readyz`, READY_TIMEOUT_MS);
   note(`app on ${backend} ready at ${base} after ${round((Date.now() - started) / 1000, 1)} s`);
-  return { child, base, removeDataDir };
+  return { child, base };
 }
 
 async function measureBackend(backend: BackendName, baselineUrl: string, pgBin: string | null): Promise<BackendReport> {
   let stopCluster: (() => Promise<void>) | null = null;
   let app: RunningApp | null = null;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yiwang-bench-'));
+  const removeDataDir = trackDir(dataDir);
   try {
     let databaseUrl = '';
     if (backend === 'postgres') {
@@ -122,8 +146,10 @@ async function measureBackend(backend: BackendName, baselineUrl: string, pgBin: 
       stopCluster = trackSync('PostgreSQL cluster', () => cluster.stop());
       databaseUrl = cluster.url;
     }
-    app = await startApp(backend, databaseUrl);
-    const report: BackendReport = { baseline: null, endpoints: {} };
+    const env = appEnv(dataDir, databaseUrl, await freePort());
+    const catalog = await seedCatalog(backend, env);
+    app = await startApp(backend, env);
+    const report: BackendReport = { baseline: null, endpoints: {}, catalog };
 
     // The baseline is measured right before this backend's endpoints, so both see about the
     // same background load on a shared machine.
@@ -132,22 +158,23 @@ async function measureBackend(backend: BackendName, baselineUrl: string, pgBin: 
     report.baseline = baseline;
     note(`${backend}: ${line('bare Fastify /', baseline)}`);
 
-    for (const endpoint of ENDPOINTS) {
+    for (const endpoint of [...ENDPOINTS, ...catalogEndpoints(catalog.guideId)]) {
+      const name = endpoint.name ?? endpoint.path;
       const problem = await preflight(app.base, endpoint);
       if (problem) {
-        report.endpoints[endpoint.path] = { failure: problem };
-        note(`${backend}: ${endpoint.path} not measured: ${problem}`);
+        report.endpoints[name] = { failure: problem };
+        note(`${backend}: ${name} not measured: ${problem}`);
         continue;
       }
       const stats = summarize(await load(app.base + endpoint.path, endpoint.headers), baseline.requestsPerSecond);
-      report.endpoints[endpoint.path] = stats;
-      note(`${backend}: ${line(endpoint.path, stats)}`);
+      report.endpoints[name] = stats;
+      note(`${backend}: ${line(name, stats)}`);
     }
     return report;
   } finally {
     // Stop this backend's servers before the next one starts, so they do not share the CPU.
     await app?.child.stop();
-    await app?.removeDataDir();
+    await removeDataDir();
     await stopCluster?.();
   }
 }
@@ -165,6 +192,7 @@ async function main(): Promise<number> {
       connections: settings.connections,
       durationSeconds: settings.durationSeconds,
       warmupSeconds: settings.warmupSeconds,
+      catalogSize: settings.catalogSize,
     },
     backends: {},
     skipped: {},

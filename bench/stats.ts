@@ -31,9 +31,35 @@ export interface EndpointFailure {
 
 export type EndpointEntry = EndpointStats | EndpointFailure;
 
+/** bench/seed-catalog.ts prints its CatalogSeed as JSON on a stdout line starting with this. */
+export const SEED_PREFIX = 'BENCH_SEED ';
+
+/** The CatalogSeed in a seed run's output, or null if it printed none. */
+export function parseSeedOutput(output: string): CatalogSeed | null {
+  const line = output.split('\n').reverse().find((l) => l.startsWith(SEED_PREFIX));
+  return line ? (JSON.parse(line.slice(SEED_PREFIX.length)) as CatalogSeed) : null;
+}
+
+/** What bench/seed-catalog.ts put in the database before the app started. */
+export interface CatalogSeed {
+  /** Published implementations of the demo catalogue (the clone sources). */
+  demoImplementations: number;
+  /** Synthetic published implementations added on top, with their search documents. */
+  syntheticImplementations: number;
+  /** Rows in catalog_search_doc afterwards. */
+  searchDocuments: number;
+  /** Migrations, reference data and the demo catalogue through its own lifecycle. */
+  prepareSeconds: number;
+  /** The synthetic rows alone (bulk inserts). */
+  seedSeconds: number;
+  /** A published demo implementation, for the guide endpoints. */
+  guideId: string;
+}
+
 export interface BackendReport {
   baseline: EndpointStats | null;
   endpoints: Record<string, EndpointEntry>;
+  catalog?: CatalogSeed;
 }
 
 export interface BenchMeta {
@@ -47,6 +73,8 @@ export interface BenchMeta {
   connections: number;
   durationSeconds: number;
   warmupSeconds: number;
+  /** BENCH_CATALOG_SIZE: synthetic implementations on top of the demo catalogue. */
+  catalogSize: number;
 }
 
 export interface BenchReport {
@@ -58,6 +86,8 @@ export interface BenchReport {
 }
 
 export interface Endpoint {
+  /** The report's key when the path varies between runs (e.g. holds an id); else the path. */
+  name?: string;
   path: string;
   headers: Record<string, string>;
   /** The media type a correct answer carries; a 200 with another type is a failure too. */
@@ -70,6 +100,23 @@ export const ENDPOINTS: readonly Endpoint[] = [
   { path: '/', headers: { accept: 'text/html' }, contentType: 'text/html' },
 ];
 
+/**
+ * The catalogue's citizen-facing reads: search by official name within a district (region
+ * inheritance: district, city and province implementations), by a colloquial phrase (the
+ * synonym table), by pinyin, and one published implementation's guide as JSON and as HTML.
+ */
+export function catalogEndpoints(guideId: string): Endpoint[] {
+  const json = { accept: 'application/json' };
+  const search = (q: string, region?: string) => `/api/v1/catalog/search?q=${encodeURIComponent(q)}${region ? `&region=${region}` : ''}`;
+  return [
+    { name: '/api/v1/catalog/search?q=食品经营许可&region=320102', path: search('食品经营许可', '320102'), headers: json, contentType: 'application/json' },
+    { name: '/api/v1/catalog/search?q=开饭店', path: search('开饭店'), headers: json, contentType: 'application/json' },
+    { name: '/api/v1/catalog/search?q=shipin', path: search('shipin'), headers: json, contentType: 'application/json' },
+    { name: '/api/v1/catalog/guides/:id', path: `/api/v1/catalog/guides/${encodeURIComponent(guideId)}`, headers: json, contentType: 'application/json' },
+    { name: '/guides/:id', path: `/guides/${encodeURIComponent(guideId)}`, headers: { accept: 'text/html' }, contentType: 'text/html' },
+  ];
+}
+
 export const BACKENDS = ['pglite', 'postgres'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
@@ -79,6 +126,8 @@ export interface BenchSettings {
   warmupSeconds: number;
   /** Null: every backend that is available; otherwise exactly these (missing ones fail). */
   backends: BackendName[] | null;
+  /** Synthetic published implementations seeded on top of the demo catalogue (0: none). */
+  catalogSize: number;
 }
 
 function positiveInt(env: Record<string, string | undefined>, name: string, fallback: number, min: number): number {
@@ -88,7 +137,10 @@ function positiveInt(env: Record<string, string | undefined>, name: string, fall
   return Number(raw);
 }
 
-/** BENCH_DURATION / BENCH_WARMUP (seconds), BENCH_CONNECTIONS, BENCH_BACKENDS=pglite,postgres. */
+/**
+ * BENCH_DURATION / BENCH_WARMUP (seconds), BENCH_CONNECTIONS, BENCH_BACKENDS=pglite,postgres,
+ * BENCH_CATALOG_SIZE (synthetic implementations, default 100,000; at most 1,000,000).
+ */
 export function benchSettings(env: Record<string, string | undefined>): BenchSettings {
   const durationSeconds = positiveInt(env, 'BENCH_DURATION', 6, 1);
   // A short warm-up lets V8 optimise the hot paths and fills connection pools before counting.
@@ -101,7 +153,9 @@ export function benchSettings(env: Record<string, string | undefined>): BenchSet
     if (unknown.length > 0 || names.length === 0) throw new Error(`BENCH_BACKENDS must list ${BACKENDS.join(', ')}, got "${env.BENCH_BACKENDS}"`);
     backends = names as BackendName[];
   }
-  return { connections, durationSeconds, warmupSeconds, backends };
+  const catalogSize = positiveInt(env, 'BENCH_CATALOG_SIZE', 100_000, 0);
+  if (catalogSize > 1_000_000) throw new Error(`BENCH_CATALOG_SIZE must be at most 1000000, got "${env.BENCH_CATALOG_SIZE}"`);
+  return { connections, durationSeconds, warmupSeconds, backends, catalogSize };
 }
 
 export function round(value: number, digits: number): number {

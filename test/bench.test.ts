@@ -2,12 +2,15 @@
 // timing assertions here, the numbers themselves come from `npm run bench`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { departmentFor, FIRST_SEQUENCE, planProblem, plannedRow } from '../bench/catalog-plan.ts';
 import {
   benchSettings,
+  catalogEndpoints,
   checkResponse,
   ENDPOINTS,
   failuresOf,
   latencyPercentiles,
+  parseSeedOutput,
   percentile,
   ratio,
   summarize,
@@ -97,7 +100,7 @@ test('failuresOf lists every error page, error and unmeasured entry', () => {
 
 test('the report is plain JSON with the documented shape', () => {
   const report: BenchReport = {
-    meta: { date: '2026-11-23T00:00:00.000Z', node: 'v24.0.0', cpus: 2, cpuModel: 'x', memoryGiB: 1, loadAverageAtStart: 0, connections: 10, durationSeconds: 1, warmupSeconds: 1 },
+    meta: { date: '2026-11-23T00:00:00.000Z', node: 'v24.0.0', cpus: 2, cpuModel: 'x', memoryGiB: 1, loadAverageAtStart: 0, connections: 10, durationSeconds: 1, warmupSeconds: 1, catalogSize: 2000 },
     backends: { pglite: { baseline: summarize(result(), 5000), endpoints: { '/healthz': summarize(result(), 5000) } } },
     skipped: { postgres: 'no PostgreSQL binaries (initdb) found' },
     failures: [],
@@ -109,15 +112,77 @@ test('the report is plain JSON with the documented shape', () => {
 });
 
 test('settings come from BENCH_* variables with sensible defaults', () => {
-  assert.deepEqual(benchSettings({}), { connections: 10, durationSeconds: 6, warmupSeconds: 2, backends: null });
-  assert.deepEqual(benchSettings({ BENCH_DURATION: '1' }), { connections: 10, durationSeconds: 1, warmupSeconds: 1, backends: null });
-  assert.deepEqual(benchSettings({ BENCH_DURATION: '2', BENCH_WARMUP: '0', BENCH_CONNECTIONS: '4', BENCH_BACKENDS: 'postgres' }), {
+  assert.deepEqual(benchSettings({}), { connections: 10, durationSeconds: 6, warmupSeconds: 2, backends: null, catalogSize: 100_000 });
+  assert.deepEqual(benchSettings({ BENCH_DURATION: '1' }), { connections: 10, durationSeconds: 1, warmupSeconds: 1, backends: null, catalogSize: 100_000 });
+  assert.deepEqual(benchSettings({ BENCH_DURATION: '2', BENCH_WARMUP: '0', BENCH_CONNECTIONS: '4', BENCH_BACKENDS: 'postgres', BENCH_CATALOG_SIZE: '2000' }), {
     connections: 4,
     durationSeconds: 2,
     warmupSeconds: 0,
     backends: ['postgres'],
+    catalogSize: 2000,
   });
+  assert.equal(benchSettings({ BENCH_CATALOG_SIZE: '0' }).catalogSize, 0);
+  assert.throws(() => benchSettings({ BENCH_CATALOG_SIZE: '-5' }), /BENCH_CATALOG_SIZE/);
+  assert.throws(() => benchSettings({ BENCH_CATALOG_SIZE: '2000000' }), /BENCH_CATALOG_SIZE/);
   assert.throws(() => benchSettings({ BENCH_DURATION: '0' }), /BENCH_DURATION/);
   assert.throws(() => benchSettings({ BENCH_DURATION: 'fast' }), /BENCH_DURATION/);
   assert.throws(() => benchSettings({ BENCH_BACKENDS: 'mysql' }), /BENCH_BACKENDS/);
+});
+
+test('the catalogue endpoints are URL-encoded, keyed by a stable name, and typed', () => {
+  const id = '0b6d3d52-7a4c-4e4f-9a55-5d8f2c1e0a11';
+  const endpoints = catalogEndpoints(id);
+  assert.deepEqual(
+    endpoints.map((e) => e.name),
+    ['/api/v1/catalog/search?q=食品经营许可&region=320102', '/api/v1/catalog/search?q=开饭店', '/api/v1/catalog/search?q=shipin', '/api/v1/catalog/guides/:id', '/guides/:id'],
+  );
+  // autocannon sends the path as is: non-ASCII must already be percent-encoded.
+  for (const e of endpoints) assert.match(e.path, /^[\x21-\x7e]+$/);
+  assert.equal(endpoints[0]!.path, `/api/v1/catalog/search?q=${encodeURIComponent('食品经营许可')}&region=320102`);
+  assert.equal(endpoints[3]!.path, `/api/v1/catalog/guides/${id}`);
+  assert.equal(endpoints[4]!.contentType, 'text/html');
+  assert.equal(checkResponse(endpoints[4]!, 200, 'application/json'), 'expected text/html, got application/json');
+});
+
+test('the seed plan gives every synthetic implementation a distinct code', () => {
+  const sources = 621;
+  const regions = 1400;
+  const size = 100_000;
+  assert.equal(planProblem(size, sources, regions), null);
+  const seen = new Set<string>();
+  const perSource = new Map<number, number>();
+  for (let i = 0; i < size; i++) {
+    const p = plannedRow(i, sources, regions);
+    assert.ok(p.sequence >= FIRST_SEQUENCE && p.sequence <= 999);
+    // The code is basic code + region + sequence (+ department, fixed by region and item):
+    // (source, region) distinct is enough, since each source keeps one sequence.
+    const key = `${p.source}:${p.region}`;
+    assert.ok(!seen.has(key), `row ${i} repeats ${key}`);
+    seen.add(key);
+    perSource.set(p.source, (perSource.get(p.source) ?? 0) + 1);
+  }
+  // Every item gets its share (161 or 162 of 100,000 over 621).
+  assert.deepEqual([Math.min(...perSource.values()), Math.max(...perSource.values())], [161, 162]);
+  assert.match(planProblem(100_000, 621, 100)!, /need 162 regions per item, only 100/);
+  assert.match(planProblem(10, 0, 100)!, /no published demo implementation/);
+  assert.match(planProblem(10, 901, 100)!, /at most 900/);
+  assert.equal(planProblem(0, 0, 0), null);
+});
+
+test('a synthetic implementation goes to the nearest department of its item\'s type', () => {
+  const depts = new Map([
+    ['320000:public_security', { id: 'province', creditCode: null }],
+    ['320100:public_security', { id: 'nanjing', creditCode: 'X' }],
+    ['320102:public_security', { id: 'xuanwu', creditCode: 'Y' }],
+  ]);
+  assert.equal(departmentFor('320102001', 'public_security', depts)?.id, 'xuanwu');
+  assert.equal(departmentFor('320104', 'public_security', depts)?.id, 'nanjing');
+  assert.equal(departmentFor('320505', 'public_security', depts)?.id, 'province');
+  assert.equal(departmentFor('320102', 'taxation', depts), null);
+});
+
+test('the seed report is read from the last BENCH_SEED line of the output', () => {
+  const seed = { demoImplementations: 621, syntheticImplementations: 2000, searchDocuments: 2621, prepareSeconds: 25.8, seedSeconds: 0.7, guideId: 'g' };
+  assert.deepEqual(parseSeedOutput(`{"level":40}\n# seeded 2000/2000\nBENCH_SEED ${JSON.stringify(seed)}\n`), seed);
+  assert.equal(parseSeedOutput('start-up failed'), null);
 });
