@@ -5,18 +5,12 @@
 // findings fail). Screenshots in test-results/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { availableBackends } from '../support/backends.ts';
-import { buildTestPlatform } from '../support/platform.ts';
+import type { Page } from 'playwright-core';
+import { axeAudit, RESULTS_DIR as RESULTS, startBrowserPlatform } from '../support/browser.ts';
 import { CatalogService } from '../../src/modules/catalog/index.ts';
 import { RegionService } from '../../src/modules/regions/index.ts';
 
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const RESULTS = path.resolve('test-results');
 const sys = { kind: 'system' as const, id: 'test' };
 const legalBasis = [{ kind: 'law' as const, title: '《中华人民共和国食品安全法》', article: '第三十五条 国家对食品生产经营实行许可制度。' }];
 const basic = { name: '食品经营许可', code: '01-0901-000', itemType: '01', legalBasis, exercisingLevels: ['city'], departmentType: 'market_regulation', audience: ['person', 'company'], themes: ['operations'], keywords: ['开饭店'] };
@@ -45,29 +39,18 @@ async function publish(regions: RegionService, catalog: CatalogService): Promise
 }
 
 async function audit(page: Page, label: string): Promise<string[]> {
-  const serious = (await new AxeBuilder({ page }).analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  return serious.map((v) => `${label}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return (await axeAudit(page, label)).serious;
 }
 
 test('catalogue in Chromium: search 开饭店, open the guide, switch region, themes and stores; axe on every page', { timeout: 240_000 }, async (t) => {
-  const executablePath = process.env.CHROMIUM_PATH;
-  if (!executablePath) {
-    t.skip('CHROMIUM_PATH is not set (npm test sets it when chromium is installed)');
-    return;
-  }
-  mkdirSync(RESULTS, { recursive: true });
-  const db = await availableBackends()[0]!.open();
-  const platform = await buildTestPlatform(db);
-  const regions = new RegionService(db.db);
-  const ids = await publish(regions, new CatalogService(db.db, regions));
-  await platform.app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://localhost:${(platform.app.server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
-  t.after(async () => {
-    await browser.close();
-    await platform.app.close();
-    await db.close();
+  let ids: Record<string, string> = {};
+  const started = await startBrowserPlatform(t, async (db) => {
+    const regions = new RegionService(db.db);
+    ids = await publish(regions, new CatalogService(db.db, regions));
   });
+  if (!started) return;
+  const { base, browser } = started;
+  const regions = new RegionService(started.db.db);
   const problems: string[] = [];
   const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
   const page = await context.newPage();

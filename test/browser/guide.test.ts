@@ -3,18 +3,12 @@
 // critical findings fail). Also answers without JavaScript. Screenshots in test-results/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { availableBackends } from '../support/backends.ts';
-import { buildTestPlatform } from '../support/platform.ts';
+import type { Page } from 'playwright-core';
+import { axeAudit, RESULTS_DIR as RESULTS, startBrowserPlatform } from '../support/browser.ts';
 import { CatalogService } from '../../src/modules/catalog/index.ts';
 import { RegionService } from '../../src/modules/regions/index.ts';
 
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const RESULTS = path.resolve('test-results');
 const sys = { kind: 'system' as const, id: 'test' };
 const legalBasis = [{ kind: 'law', title: '《中华人民共和国食品安全法》', article: '第三十五条 国家对食品生产经营实行许可制度。' }];
 
@@ -47,32 +41,17 @@ async function publishedGuide(regions: RegionService, catalog: CatalogService): 
 }
 
 async function audit(page: Page, label: string): Promise<string[]> {
-  const elder = await page.evaluate(() => document.documentElement.classList.contains('elder'));
-  let builder = new AxeBuilder({ page });
-  if (elder) builder = builder.options({ rules: { 'color-contrast-enhanced': { enabled: true } } });
-  const serious = (await builder.analyze()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  return serious.map((v) => `${label} [${elder ? 'elder' : 'standard'}] ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return (await axeAudit(page, label)).serious;
 }
 
 test('guide in Chromium: 好办 questions, personal guide, axe in both displays', { timeout: 180_000 }, async (t) => {
-  const executablePath = process.env.CHROMIUM_PATH;
-  if (!executablePath) {
-    t.skip('CHROMIUM_PATH is not set (npm test sets it when chromium is installed)');
-    return;
-  }
-  mkdirSync(RESULTS, { recursive: true });
-  const db = await availableBackends()[0]!.open();
-  const platform = await buildTestPlatform(db);
-  const regions = new RegionService(db.db);
-  const id = await publishedGuide(regions, new CatalogService(db.db, regions));
-  await platform.app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://localhost:${(platform.app.server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
-  t.after(async () => {
-    await browser.close();
-    await platform.app.close();
-    await db.close();
+  let id = '';
+  const started = await startBrowserPlatform(t, async (db) => {
+    const regions = new RegionService(db.db);
+    id = await publishedGuide(regions, new CatalogService(db.db, regions));
   });
+  if (!started) return;
+  const { base, browser } = started;
   const problems: string[] = [];
 
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });

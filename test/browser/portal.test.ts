@@ -5,16 +5,11 @@
 // forms still work. Screenshots land in test-results/.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { copyFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
-import { availableBackends } from '../support/backends.ts';
-import { buildTestPlatform } from '../support/platform.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { axeAudit, isElder, RESULTS_DIR as RESULTS, startBrowserPlatform } from '../support/browser.ts';
 
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const RESULTS = path.resolve('test-results');
 const MOBILE = { width: 390, height: 844 };
 
 interface AuditRecord {
@@ -24,23 +19,9 @@ interface AuditRecord {
 }
 
 test('portal in Chromium: region navigation, 长辈版, region switcher, axe on every page', { timeout: 240_000 }, async (t) => {
-  const executablePath = process.env.CHROMIUM_PATH;
-  if (!executablePath) {
-    t.skip('CHROMIUM_PATH is not set (npm test sets it when chromium is installed)');
-    return;
-  }
-  mkdirSync(RESULTS, { recursive: true });
-  const db = await availableBackends()[0]!.open();
-  const platform = await buildTestPlatform(db);
-  await platform.app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://localhost:${(platform.app.server.address() as AddressInfo).port}`;
-  // launch() runs Chromium on a fresh temporary profile of its own.
-  const browser: Browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
-  t.after(async () => {
-    await browser.close();
-    await platform.app.close();
-    await db.close();
-  });
+  const started = await startBrowserPlatform(t);
+  if (!started) return;
+  const { base, browser } = started;
   const desktop = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
 
   const audits: AuditRecord[] = [];
@@ -50,21 +31,12 @@ test('portal in Chromium: region navigation, 长辈版, region switcher, axe on 
     if (on) await context.addCookies([{ name: 'yw_elder', value: '1', url: base, httpOnly: true, secure: true, sameSite: 'Lax' }]);
     else await context.clearCookies({ name: 'yw_elder' });
   }
-  const isElder = (page: Page) => page.evaluate(() => document.documentElement.classList.contains('elder'));
 
   /** Runs axe on the page as shown; returns a description of serious problems, if any. */
   async function audit(page: Page, label: string): Promise<string | null> {
-    const elder = await isElder(page);
-    let builder = new AxeBuilder({ page });
-    // 长辈版 promises ≥ 7:1 contrast: WCAG AAA's enhanced rule must pass too.
-    if (elder) builder = builder.options({ rules: { 'color-contrast-enhanced': { enabled: true } } });
-    const result = await builder.analyze();
-    const record: AuditRecord = { page: label, mode: elder ? 'elder' : 'standard', violations: result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })) };
-    audits.push(record);
-    const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    if (!serious.length) return null;
-    const detail = serious.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `   ${n.target.join(' ')} ${n.failureSummary ?? ''}`).join('\n')}`).join('\n');
-    return `axe found serious problems on ${label} [${record.mode}]:\n${detail}`;
+    const { elder, violations, serious } = await axeAudit(page, label);
+    audits.push({ page: label, mode: elder ? 'elder' : 'standard', violations: violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length })) });
+    return serious.length ? `axe found serious problems:\n${serious.join('\n')}` : null;
   }
 
   /** Audits the page as shown and in the other display mode, restores the mode, then judges. */
