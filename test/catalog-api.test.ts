@@ -7,49 +7,10 @@ import { buildTestPlatform, Browser, type TestPlatform } from './support/platfor
 import { StaffService } from '../src/modules/identity/index.ts';
 import { RegionService } from '../src/modules/regions/index.ts';
 import { DEMO_PASSWORD } from '../demo/load.ts';
+import { FOOD_LICENCE_BASIC, foodLicenceImplementation } from './support/catalog-fixtures.ts';
 
-const basicContent = {
-  name: '食品经营许可',
-  code: '01-0901-000',
-  itemType: '01',
-  legalBasis: [{ kind: 'law', title: '《中华人民共和国食品安全法》', article: '第三十五条 国家对食品生产经营实行许可制度。' }],
-  exercisingLevels: ['city', 'county'],
-  departmentType: 'market_regulation',
-  audience: ['person', 'company'],
-  themes: ['operations'],
-  keywords: ['开饭店', '开餐馆'],
-};
-
-function implContent(basicItemId: string, regionCode: string, orgId: string) {
-  return {
-    basicItemId,
-    name: basicContent.name,
-    basicCode: basicContent.code,
-    itemType: basicContent.itemType,
-    legalBasis: basicContent.legalBasis,
-    regionCode,
-    orgId,
-    subItems: [{ code: '01', name: '食品经营许可（新办）' }],
-    acceptanceConditions: [{ text: '申请人已取得营业执照等合法主体资格' }],
-    processSteps: [
-      { name: '申请', description: '网上提交申请' },
-      { name: '决定', description: '作出许可决定' },
-    ],
-    legalLimitDays: 10,
-    promisedLimitDays: 5,
-    materials: [{ id: 'application', name: '食品经营许可申请书', form: 'electronic', count: 1, required: true, source: 'upload' }],
-    intermediaryServices: [],
-    fees: [],
-    place: { address: '南京市政务服务中心', hours: '工作日 9:00-17:00' },
-    phones: { consult: '025-12345', complaint: '12345' },
-    channels: ['online', 'window'],
-    visits: 0,
-    onlineDepth: 4,
-    minRealNameLevel: 2,
-    formSchema: { type: 'object', properties: { shopName: { type: 'string', title: '店铺名称' } }, required: ['shopName'] },
-    questions: [],
-  };
-}
+const basicContent = FOOD_LICENCE_BASIC;
+const implContent = (basicItemId: string, regionCode: string, orgId: string) => foodLicenceImplementation(basicItemId, regionCode, orgId);
 
 describeEachBackend('catalogue API', (getDb) => {
   let p: TestPlatform;

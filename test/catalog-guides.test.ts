@@ -7,19 +7,10 @@ import { describeEachBackend } from './support/backends.ts';
 import { buildTestPlatform, type TestPlatform } from './support/platform.ts';
 import { CatalogService } from '../src/modules/catalog/index.ts';
 import { RegionService } from '../src/modules/regions/index.ts';
+import { FOOD_LICENCE_BASIC } from './support/catalog-fixtures.ts';
 
 const sys = { kind: 'system' as const, id: 'test' };
-const basic = {
-  name: '食品经营许可',
-  code: '01-0901-000',
-  itemType: '01',
-  legalBasis: [{ kind: 'law', title: '《中华人民共和国食品安全法》', article: '第三十五条 国家对食品生产经营实行许可制度。' }],
-  exercisingLevels: ['city', 'county'],
-  departmentType: 'market_regulation',
-  audience: ['person', 'company'],
-  themes: ['operations'],
-  keywords: ['开饭店'],
-};
+const basic = FOOD_LICENCE_BASIC;
 
 function implementation(basicItemId: string, orgId: string) {
   return {
@@ -196,7 +187,7 @@ describeEachBackend('guides (办事指南, 好办)', (getDb) => {
 
   test('a revised basic item shows the needs-review notice; a withdrawn guide is gone', async () => {
     const current = await catalog.get(basicId);
-    await catalog.update(basicId, { ...basic, keywords: ['开饭店', '开餐馆'] }, current.lockVersion, sys);
+    await catalog.update(basicId, { ...basic, keywords: [...basic.keywords, '开小吃店'] }, current.lockVersion, sys);
     await catalog.submit(basicId, sys);
     await catalog.approve(basicId, sys);
     const page = await p.app.inject({ url: `/guides/${implId}`, headers: html });

@@ -1,0 +1,48 @@
+// A basic item and an implementation with valid content, for catalogue tests to vary.
+import type { ImplementationInput } from '../../src/modules/catalog/index.ts';
+
+export const FOOD_LICENCE_BASIC = {
+  name: '食品经营许可',
+  code: '01-0901-000',
+  itemType: '01',
+  legalBasis: [{ kind: 'law', title: '《中华人民共和国食品安全法》', article: '第三十五条 国家对食品生产经营实行许可制度。' }],
+  exercisingLevels: ['city', 'county'],
+  departmentType: 'market_regulation',
+  audience: ['person', 'company'],
+  themes: ['operations'],
+  keywords: ['开饭店', '开餐馆'],
+};
+
+/** A minimal, consistent implementation of FOOD_LICENCE_BASIC; `extra` overrides fields. */
+export function foodLicenceImplementation(basicItemId: string, regionCode: string, orgId: string, extra: Record<string, unknown> = {}): ImplementationInput {
+  const b = FOOD_LICENCE_BASIC;
+  return {
+    basicItemId,
+    name: b.name,
+    basicCode: b.code,
+    itemType: b.itemType,
+    legalBasis: b.legalBasis,
+    regionCode,
+    orgId,
+    subItems: [{ code: '01', name: '食品经营许可（新办）' }],
+    acceptanceConditions: [{ text: '申请人已取得营业执照等合法主体资格' }],
+    processSteps: [
+      { name: '申请', description: '网上提交申请' },
+      { name: '决定', description: '作出许可决定' },
+    ],
+    legalLimitDays: 10,
+    promisedLimitDays: 5,
+    materials: [{ id: 'application', name: '食品经营许可申请书', form: 'electronic', count: 1, required: true, source: 'upload' }],
+    intermediaryServices: [],
+    fees: [],
+    place: { address: '南京市政务服务中心', hours: '工作日 9:00-17:00' },
+    phones: { consult: '025-12345', complaint: '12345' },
+    channels: ['online', 'window'],
+    visits: 0,
+    onlineDepth: 4,
+    minRealNameLevel: 2,
+    formSchema: { type: 'object', properties: { shopName: { type: 'string', title: '店铺名称' } }, required: ['shopName'] },
+    questions: [],
+    ...extra,
+  } as unknown as ImplementationInput;
+}
