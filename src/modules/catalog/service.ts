@@ -1,7 +1,7 @@
 // The catalogue's rules: the versioned lifecycle draft → in review → published → withdrawn
 // shared by basic items and implementations, 三级四同 at publication, and catalogue revision
 // (动态调整) flowing from a basic item down to its implementations.
-import type { Db, Tx } from '../../platform/db/database.ts';
+import type { Db, Queryable, Tx } from '../../platform/db/database.ts';
 import { inTransaction } from '../../platform/db/database.ts';
 import { actorId, recordAudit } from '../../platform/audit/audit.ts';
 import { emitEvent } from '../../platform/jobs/outbox.ts';
@@ -52,7 +52,7 @@ export class CatalogService {
     this.regions = regions;
   }
 
-  private async view(db: Db | Tx, entry: store.EntryRow): Promise<EntryView> {
+  private async view(db: Queryable, entry: store.EntryRow): Promise<EntryView> {
     const working = await store.findVersion(db, entry.id, entry.working_version);
     return {
       id: entry.id,
@@ -73,20 +73,20 @@ export class CatalogService {
   }
 
   async get(id: string): Promise<EntryView> {
-    const entry = /^[0-9a-f-]{36}$/i.test(id) ? await store.findEntry(this.db, id) : null;
+    const entry = await store.findEntry(this.db, id);
     if (!entry) throw new AppError('CATALOG_ENTRY_NOT_FOUND', { detail: id });
     return this.view(this.db, entry);
   }
 
   /** The published content, or null when the entry has never been published or was withdrawn. */
   async published<T extends BasicItemContent | ImplementationContent>(id: string): Promise<{ entry: store.EntryRow; content: T } | null> {
-    const entry = /^[0-9a-f-]{36}$/i.test(id) ? await store.findEntry(this.db, id) : null;
+    const entry = await store.findEntry(this.db, id);
     if (!entry || entry.status === 'withdrawn' || entry.published_version === null) return null;
     const v = await store.findVersion(this.db, entry.id, entry.published_version);
     return { entry, content: v!.content as T };
   }
 
-  private async publishedBasicItem(db: Db | Tx, basicItemId: string): Promise<BasicItemContent> {
+  private async publishedBasicItem(db: Queryable, basicItemId: string): Promise<BasicItemContent> {
     const entry = await store.findEntry(db, basicItemId);
     if (!entry || entry.kind !== 'basic_item') throw new AppError('VALIDATION_FAILED', { errors: [{ field: 'basicItemId', message: '没有这个基本目录事项' }] });
     if (entry.published_version === null || entry.status === 'withdrawn') throw new AppError('CATALOG_BASIC_ITEM_NOT_PUBLISHED', { detail: entry.code });
@@ -101,7 +101,7 @@ export class CatalogService {
       const entry = await store.insertEntry(tx, { kind: 'basic_item', code: c.code, regionCode, orgId: null, basicItemId: null });
       await store.insertVersion(tx, { entryId: entry.id, version: 1, content: c, state: 'draft', diff: [], authorId: authorOf(actor) });
       await recordAudit(tx, { actor, action: 'catalog.basic_item.create', targetType: 'catalog_entry', targetId: entry.id, regionCode, change: c });
-      return this.view(tx as unknown as Db, entry);
+      return this.view(tx, entry);
     });
   }
 
@@ -122,20 +122,20 @@ export class CatalogService {
       const entry = await store.insertEntry(tx, { kind: 'implementation', code, regionCode: content.regionCode, orgId: org.id, basicItemId: input.basicItemId });
       await store.insertVersion(tx, { entryId: entry.id, version: 1, content, state: 'draft', diff: [], authorId: authorOf(actor) });
       await recordAudit(tx, { actor, action: 'catalog.implementation.create', targetType: 'catalog_entry', targetId: entry.id, regionCode: content.regionCode, change: { code, content } });
-      return this.view(tx as unknown as Db, entry);
+      return this.view(tx, entry);
     });
   }
 
   /** Locks the entry for a lifecycle step and checks the caller's view of it is current. */
   private async lockEntry(tx: Tx, id: string, actor: CatalogActor, lockVersion?: number): Promise<store.EntryRow> {
-    const entry = /^[0-9a-f-]{36}$/i.test(id) ? await store.findEntry(tx, id, true) : null;
+    const entry = await store.findEntry(tx, id, true);
     if (!entry) throw new AppError('CATALOG_ENTRY_NOT_FOUND', { detail: id });
     if (actor.kind !== 'system') assertInRegion(actor, entry.region_code);
     if (actor.kind === 'staff' && entry.kind === 'implementation' && !actor.roles.some((r) => r === 'region_admin' || r === 'platform_admin') && actor.orgId !== entry.org_id) {
       throw new AppError('FORBIDDEN', { detail: '部门管理员只能维护本部门的实施清单' });
     }
     if (lockVersion !== undefined && lockVersion !== entry.lock_version) {
-      const current = await this.view(tx as unknown as Db, entry);
+      const current = await this.view(tx, entry);
       throw new AppError('CATALOG_EDIT_CONFLICT', { detail: `您编辑的是第 ${lockVersion} 次修改后的内容，当前已是第 ${entry.lock_version} 次`, errors: [{ field: 'lockVersion', message: JSON.stringify({ lockVersion: current.lockVersion, workingVersion: current.workingVersion, content: current.content }) }] });
     }
     return entry;
@@ -162,13 +162,13 @@ export class CatalogService {
       const working = (await store.findVersion(tx, entry.id, entry.working_version))!;
       if (working.state === 'in_review') throw new AppError('CATALOG_INVALID_STATE', { detail: '审核中的版本不能修改，请先撤回审核' });
       const diff = diffContent(working.content, validated);
-      if (diff.length === 0) return this.view(tx as unknown as Db, entry);
+      if (diff.length === 0) return this.view(tx, entry);
       const version = entry.working_version + 1;
       if (working.state === 'draft' || working.state === 'rejected') await store.setVersionState(tx, entry.id, working.version, 'superseded');
       await store.insertVersion(tx, { entryId: entry.id, version, content: validated, state: 'draft', diff, authorId: authorOf(actor) });
       await store.updateEntry(tx, entry.id, { working_version: version, status: entry.status === 'in_review' ? 'draft' : entry.status, bumpLock: true });
       await recordAudit(tx, { actor, action: `catalog.${entry.kind}.update`, targetType: 'catalog_entry', targetId: entry.id, regionCode: entry.region_code, change: { version, diff } });
-      return this.view(tx as unknown as Db, (await store.findEntry(tx, entry.id))!);
+      return this.view(tx, (await store.findEntry(tx, entry.id))!);
     });
   }
 
@@ -179,7 +179,7 @@ export class CatalogService {
 
   private async refuseInconsistent(tx: Tx, entry: store.EntryRow, content: unknown): Promise<void> {
     if (entry.kind !== 'implementation') return;
-    const devs = checkConsistency(await this.publishedBasicItem(tx as unknown as Db, entry.basic_item_id!), content as ImplementationContent);
+    const devs = checkConsistency(await this.publishedBasicItem(tx, entry.basic_item_id!), content as ImplementationContent);
     if (devs.length) {
       throw new AppError('CATALOG_INCONSISTENT', { errors: devs.map((d) => ({ field: d.field, message: describeDeviation(d) })), detail: devs.map(describeDeviation).join('；') });
     }
@@ -194,7 +194,7 @@ export class CatalogService {
       await store.setVersionState(tx, entry.id, working.version, 'in_review');
       await store.updateEntry(tx, entry.id, { status: 'in_review', bumpLock: true });
       await recordAudit(tx, { actor, action: `catalog.${entry.kind}.submit`, targetType: 'catalog_entry', targetId: entry.id, regionCode: entry.region_code, change: { version: working.version } });
-      return this.view(tx as unknown as Db, (await store.findEntry(tx, entry.id))!);
+      return this.view(tx, (await store.findEntry(tx, entry.id))!);
     });
   }
 
@@ -214,7 +214,7 @@ export class CatalogService {
       await recordAudit(tx, { actor, action: `catalog.${entry.kind}.publish`, targetType: 'catalog_entry', targetId: entry.id, regionCode: entry.region_code, change: { version: working.version, previous, note } });
       await emitEvent(tx, { topic: `catalog.${entry.kind}.published`, payload: { id: entry.id, code: entry.code, version: working.version }, idempotencyKey: `catalog.publish:${entry.id}:${working.version}`, regionCode: entry.region_code });
       if (entry.kind === 'basic_item' && previous !== null) await this.reviseImplementations(tx, entry, working.diff, actor);
-      return this.view(tx as unknown as Db, (await store.findEntry(tx, entry.id))!);
+      return this.view(tx, (await store.findEntry(tx, entry.id))!);
     });
   }
 
@@ -241,7 +241,7 @@ export class CatalogService {
       await store.setVersionState(tx, entry.id, working.version, 'rejected', { by: authorOf(actor), note: reason });
       await store.updateEntry(tx, entry.id, { status: entry.published_version !== null ? 'published' : 'draft', bumpLock: true });
       await recordAudit(tx, { actor, action: `catalog.${entry.kind}.reject`, targetType: 'catalog_entry', targetId: entry.id, regionCode: entry.region_code, change: { version: working.version, reason } });
-      return this.view(tx as unknown as Db, (await store.findEntry(tx, entry.id))!);
+      return this.view(tx, (await store.findEntry(tx, entry.id))!);
     });
   }
 
@@ -254,7 +254,7 @@ export class CatalogService {
       await refreshSearchIndex(tx, entry.id);
       await recordAudit(tx, { actor, action: `catalog.${entry.kind}.withdraw`, targetType: 'catalog_entry', targetId: entry.id, regionCode: entry.region_code, change: { version: entry.published_version, reason } });
       await emitEvent(tx, { topic: `catalog.${entry.kind}.withdrawn`, payload: { id: entry.id, code: entry.code }, idempotencyKey: `catalog.withdraw:${entry.id}:${entry.published_version}`, regionCode: entry.region_code });
-      return this.view(tx as unknown as Db, (await store.findEntry(tx, entry.id))!);
+      return this.view(tx, (await store.findEntry(tx, entry.id))!);
     });
   }
 

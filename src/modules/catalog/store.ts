@@ -50,7 +50,11 @@ declare module '../../platform/db/database.ts' {
 export type EntryRow = Selectable<Database['catalog_entry']>;
 export type VersionRow = Omit<Selectable<Database['catalog_version']>, 'diff'> & { diff: DiffEntry[] };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An id that is not a UUID finds nothing, instead of reaching PostgreSQL's uuid parser as an error. */
 export async function findEntry(db: Queryable, id: string, forUpdate = false): Promise<EntryRow | null> {
+  if (!UUID.test(id)) return null;
   let q = db.selectFrom('catalog_entry').selectAll().where('id', '=', id);
   if (forUpdate) q = q.forUpdate();
   return (await q.executeTakeFirst()) ?? null;

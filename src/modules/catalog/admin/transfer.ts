@@ -180,7 +180,7 @@ async function planRow(db: Db, regions: RegionService, actor: Actor, line: numbe
   }
   const basicId = typeof content.basicItemId === 'string' ? content.basicItemId : '';
   if (!basics.has(basicId)) {
-    const b = /^[0-9a-f-]{36}$/i.test(basicId) ? await store.findEntry(db, basicId) : null;
+    const b = await store.findEntry(db, basicId);
     basics.set(basicId, b && b.kind === 'basic_item' && b.published_version !== null && b.status !== 'withdrawn' ? ((await store.findVersion(db, b.id, b.published_version))!.content as BasicItemContent) : null);
   }
   const basic = basics.get(basicId);
