@@ -8,6 +8,10 @@ declare module 'autocannon' {
     /** Seconds. */
     duration?: number;
     headers?: Record<string, string>;
+    method?: string;
+    body?: string;
+    /** Per-request setup (the bench rotates login accounts with it). */
+    requests?: { method?: string; body?: string; headers?: Record<string, string>; setupRequest?: (req: { body?: string; headers?: Record<string, string> }) => object }[];
     /** Requests sent first and not counted. */
     warmup?: { connections?: number; duration?: number };
   }

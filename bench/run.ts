@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPgBin, freePort, startCluster } from '../scripts/postgres-cluster.ts';
+import { identityEndpoints, parseIdentitySeed, type IdentitySeed } from './identity.ts';
 import { installSignalCleanup, releaseAll, startChild, trackDir, trackSync, waitExit, waitReady, type Child } from './processes.ts';
 import {
   benchSettings,
@@ -44,11 +45,16 @@ const READY_TIMEOUT_MS = 300_000;
 // Seeding runs the demo catalogue through its lifecycle (≈ 30 s) and then the bulk inserts.
 const SEED_TIMEOUT_MS = 900_000;
 
-async function load(url: string, headers: Record<string, string>): Promise<LoadResult> {
+async function load(url: string, headers: Record<string, string>, endpoint?: Endpoint): Promise<LoadResult> {
   const { connections, durationSeconds, warmupSeconds } = settings;
+  const { method, body, setupRequest, status: expected } = endpoint ?? {};
   const run = autocannon({
     url,
     headers,
+    // autocannon refuses `method: undefined`; GET is its default.
+    method: method ?? 'GET',
+    body,
+    ...(setupRequest ? { requests: [{ method, body, headers, setupRequest }] } : {}),
     connections,
     duration: durationSeconds,
     warmup: warmupSeconds > 0 ? { connections, duration: warmupSeconds } : undefined,
@@ -57,16 +63,18 @@ async function load(url: string, headers: Record<string, string>): Promise<LoadR
   // count latencies of 2xx answers only.
   const times: number[] = [];
   run.on('response', (_client, status, _bytes, ms) => {
-    if (status >= 200 && status < 300) times.push(ms);
+    if (expected !== undefined ? status === expected : status >= 200 && status < 300) times.push(ms);
   });
   const result = await run;
-  return { ...result, latency: latencyPercentiles(times) ?? result.latency };
+  // An endpoint whose proper answer is not 2xx (a login's 303): count the other answers instead.
+  const non2xx = expected === undefined ? result.non2xx : Object.entries(result.statusCodeStats).reduce((n, [code, { count }]) => (Number(code) === expected ? n : n + count), 0);
+  return { ...result, non2xx, latency: latencyPercentiles(times) ?? result.latency };
 }
 
 /** One request first: an endpoint that already fails is reported, not load-tested. */
 async function preflight(base: string, endpoint: Endpoint): Promise<string | null> {
   try {
-    const res = await fetch(base + endpoint.path, { headers: endpoint.headers, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(base + endpoint.path, { method: endpoint.method, body: endpoint.body, headers: endpoint.headers, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
     await res.body?.cancel();
     return checkResponse(endpoint, res.status, res.headers.get('content-type'));
   } catch (err) {
@@ -96,6 +104,8 @@ function appEnv(dataDir: string, databaseUrl: string, port: number): NodeJS.Proc
     // Production settings (template cache, no dev conveniences) are what is worth measuring;
     // production insists on https and explicit secrets, so the bench supplies throwaway ones.
     NODE_ENV: 'production',
+    // As behind a deployment's TLS-terminating proxy: bench/identity.ts says x-forwarded-proto https.
+    TRUST_PROXY: 'loopback',
     PUBLIC_URL: 'https://bench.yiwang.invalid',
     SESSION_SECRET: randomBytes(32).toString('hex'),
     DATA_ENCRYPTION_KEY: randomBytes(16).toString('hex'),
@@ -115,13 +125,15 @@ function appEnv(dataDir: string, databaseUrl: string, port: number): NodeJS.Proc
  * Prepares the database and seeds the catalogue in a child process that exits before the
  * app starts: PGlite belongs to one process, and the seeding's memory is not the app's.
  */
-async function seedCatalog(backend: BackendName, env: NodeJS.ProcessEnv): Promise<CatalogSeed> {
+async function seedCatalog(backend: BackendName, env: NodeJS.ProcessEnv): Promise<{ catalog: CatalogSeed; identity: IdentitySeed }> {
   const child = startChild(`catalogue seed (${backend})`, path.join(root, 'bench', 'seed-catalog.ts'), { ...env, BENCH_CATALOG_SIZE: String(settings.catalogSize) });
   const code = await waitExit(child, SEED_TIMEOUT_MS);
   const seed = parseSeedOutput(child.output());
-  if (code !== 0 || !seed) throw new Error(`${child.name} failed (exit ${code}):\n${child.output()}`);
+  const identity = parseIdentitySeed(child.output());
+  if (code !== 0 || !seed || !identity) throw new Error(`${child.name} failed (exit ${code}):\n${child.output()}`);
   note(`${backend}: demo catalogue (${seed.demoImplementations} implementations) prepared in ${seed.prepareSeconds} s; ${seed.syntheticImplementations} synthetic implementations seeded in ${seed.seedSeconds} s; ${seed.searchDocuments} search documents`);
-  return seed;
+  note(`${backend}: ${identity.mobiles.length} citizens (Argon2id) and an SSO client seeded in ${identity.seedSeconds} s`);
+  return { catalog: seed, identity };
 }
 
 async function startApp(backend: BackendName, env: NodeJS.ProcessEnv): Promise<RunningApp> {
@@ -147,7 +159,7 @@ async function measureBackend(backend: BackendName, baselineUrl: string, pgBin: 
       databaseUrl = cluster.url;
     }
     const env = appEnv(dataDir, databaseUrl, await freePort());
-    const catalog = await seedCatalog(backend, env);
+    const { catalog, identity } = await seedCatalog(backend, env);
     app = await startApp(backend, env);
     const report: BackendReport = { baseline: null, endpoints: {}, catalog };
 
@@ -158,7 +170,12 @@ async function measureBackend(backend: BackendName, baselineUrl: string, pgBin: 
     report.baseline = baseline;
     note(`${backend}: ${line('bare Fastify /', baseline)}`);
 
-    for (const endpoint of [...ENDPOINTS, ...catalogEndpoints(catalog.guideId)]) {
+    // The access token is taken just before its loads: it lives 10 minutes.
+    const endpoints = async function* () {
+      yield* [...ENDPOINTS, ...catalogEndpoints(catalog.guideId)];
+      yield* await identityEndpoints(app!.base, identity);
+    };
+    for await (const endpoint of endpoints()) {
       const name = endpoint.name ?? endpoint.path;
       const problem = await preflight(app.base, endpoint);
       if (problem) {
@@ -166,7 +183,7 @@ async function measureBackend(backend: BackendName, baselineUrl: string, pgBin: 
         note(`${backend}: ${name} not measured: ${problem}`);
         continue;
       }
-      const stats = summarize(await load(app.base + endpoint.path, endpoint.headers), baseline.requestsPerSecond);
+      const stats = summarize(await load(app.base + endpoint.path, endpoint.headers, endpoint), baseline.requestsPerSecond);
       report.endpoints[name] = stats;
       note(`${backend}: ${line(name, stats)}`);
     }

@@ -28,6 +28,7 @@ import { inTransaction, sql, type Db } from '../src/platform/db/database.ts';
 import { openPlatformDatabase, preparePlatform } from '../src/server.ts';
 import { implementationCode } from '../src/modules/catalog/index.ts';
 import { departmentFor, MAX_SOURCES, planProblem, plannedRow, type Department } from './catalog-plan.ts';
+import { printIdentitySeed, seedIdentity } from './seed-identity.ts';
 import { benchSettings, round, SEED_PREFIX, type CatalogSeed } from './stats.ts';
 
 const BATCH = 5_000;
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
       seedSeconds,
       guideId: guide.id,
     };
+    printIdentitySeed(await seedIdentity(database.db, config));
     console.log(SEED_PREFIX + JSON.stringify(seed));
   } finally {
     await database.close();

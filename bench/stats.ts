@@ -90,8 +90,15 @@ export interface Endpoint {
   name?: string;
   path: string;
   headers: Record<string, string>;
-  /** The media type a correct answer carries; a 200 with another type is a failure too. */
+  /** The media type a correct answer carries; a 200 with another type is a failure too. '' = any. */
   contentType: string;
+  /** GET unless said; a body goes with POST. */
+  method?: 'GET' | 'POST';
+  body?: string;
+  /** The status a correct answer has when it is not 2xx (a login's 303); others fail. */
+  status?: number;
+  /** autocannon's per-request hook, e.g. to rotate accounts. */
+  setupRequest?: (req: { body?: string; headers?: Record<string, string> }) => { body?: string; headers?: Record<string, string> };
 }
 
 export const ENDPOINTS: readonly Endpoint[] = [
@@ -210,8 +217,8 @@ export function isFailure(entry: EndpointEntry): entry is EndpointFailure {
 
 /** Why a single response disqualifies an endpoint, or null if it is a proper answer. */
 export function checkResponse(endpoint: Endpoint, status: number, contentType: string | null): string | null {
-  if (status < 200 || status > 299) return `HTTP ${status}`;
-  if (!(contentType ?? '').toLowerCase().startsWith(endpoint.contentType)) {
+  if (endpoint.status !== undefined ? status !== endpoint.status : status < 200 || status > 299) return `HTTP ${status}`;
+  if (endpoint.contentType && !(contentType ?? '').toLowerCase().startsWith(endpoint.contentType)) {
     return `expected ${endpoint.contentType}, got ${contentType ?? 'no content-type'}`;
   }
   return null;

@@ -6,12 +6,17 @@ import type { Db } from '../src/platform/db/database.ts';
 import { createCatalogService, RegionService, type ImplementationContent } from './modules.ts';
 import { DEMO_BASIC_ITEMS } from './catalog/basic-items.ts';
 import { DEMO_DEVIATIONS, DEMO_IMPLEMENTATIONS } from './catalog/implementations.ts';
+import { loadDemoScenarios } from './catalog/scenarios.ts';
 
 const actor = { kind: 'system' as const, id: 'demo' };
 
 export async function loadDemoCatalog(db: Db, provinceCode: string): Promise<{ loaded: boolean; basicItems?: number; implementations?: number; deviations?: number }> {
   const catalog = createCatalogService(db);
-  if ((await catalog.list({ kind: 'basic_item' }, 'working', 1)).length > 0) return { loaded: false };
+  if ((await catalog.list({ kind: 'basic_item' }, 'working', 1)).length > 0) {
+    // A catalogue loaded before 一件事 existed gets its scenarios now (idempotent).
+    await loadDemoScenarios(db, provinceCode);
+    return { loaded: false };
+  }
   const regions = new RegionService(db);
   const ids = new Map<string, string>();
   const basics = new Map(DEMO_BASIC_ITEMS.map((b) => [b.code, b]));
@@ -66,5 +71,6 @@ export async function loadDemoCatalog(db: Db, provinceCode: string): Promise<{ l
     };
     await catalog.createImplementation(deviating, actor);
   }
+  await loadDemoScenarios(db, provinceCode);
   return { loaded: true, basicItems: DEMO_BASIC_ITEMS.length, implementations, deviations: DEMO_DEVIATIONS.length };
 }

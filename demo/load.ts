@@ -5,7 +5,7 @@ import type { Db } from '../src/platform/db/database.ts';
 import type { StaffRole } from '../src/platform/http/access.ts';
 import { makeCreditCode } from '../src/platform/identifiers/credit-code.ts';
 import { regionPrefix } from '../src/platform/region-code.ts';
-import { RegionService, StaffService, type Organisation, type Region } from './modules.ts';
+import { RegionService, StaffService, ensureDemoSsoClient, type Organisation, type Region } from './modules.ts';
 import { DEMO_COUNTIES, DEMO_DEPARTMENTS } from './organisations.ts';
 
 /** Demo staff accounts. Their password is printed in README.md; demo data is off in production. */
@@ -56,6 +56,8 @@ export async function loadDemoData(db: Db, config: Config): Promise<{ loaded: bo
     await staff.createStaff({ loginName: s.loginName, displayName: s.displayName, password: DEMO_PASSWORD, orgId: null, regionCode: s.region, roles: s.roles, mustChangePassword: false }, actor);
     created++;
   }
+  // The demo business system (公积金) that people sign in to through single sign-on.
+  await ensureDemoSsoClient(db, config.secrets.dataKey, config.publicUrl);
   if (organisations === 0 && created === 0) return { loaded: false };
   return { loaded: true, organisations, staff: created };
 }

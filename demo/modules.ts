@@ -2,3 +2,4 @@
 export { RegionService, type Region, type Organisation } from '../src/modules/regions/index.ts';
 export { StaffService } from '../src/modules/identity/index.ts';
 export { createCatalogService, type ImplementationContent } from '../src/modules/catalog/index.ts';
+export { ensureDemoSsoClient } from '../src/modules/sso/index.ts';

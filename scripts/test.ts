@@ -35,7 +35,7 @@ else if (requireBrowser) {
 } else console.log('# no chromium: browser tests are skipped');
 
 const files = process.argv.slice(2);
-const args = ['--test', '--test-concurrency=2', '--test-timeout=300000', ...(files.length ? files : ['src/**/*.test.ts', 'test/**/*.test.ts'])];
+const args = ['--test', '--test-concurrency=2', '--test-timeout=300000', ...(files.length ? files : ['src/**/*.test.ts', 'test/**/*.test.ts', 'simulators/**/*.test.ts'])];
 const child = spawn(process.execPath, args, { stdio: 'inherit', env });
 const stop = () => cluster?.stop();
 process.on('SIGINT', () => child.kill('SIGINT'));

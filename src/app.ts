@@ -16,10 +16,10 @@ import { AppError } from './platform/http/errors.ts';
 import { createMetrics, installHealthRoutes, type Metrics } from './platform/http/health.ts';
 import { installProblemHandlers } from './platform/http/problem.ts';
 import { installSecurityHeaders } from './platform/http/security-headers.ts';
-import type { AppContext, PlatformModule } from './platform/module.ts';
+import type { AppContext, ExternalServices, PlatformModule } from './platform/module.ts';
 import { ASSETS_DIR, createRenderer } from './platform/web/render.ts';
 import { modules } from './modules.ts';
-import { identityResolvers } from './modules/identity/index.ts';
+import { identityResolvers, unavailableVerifiers } from './modules/identity/index.ts';
 
 export interface BuildOptions {
   config: Config;
@@ -27,6 +27,10 @@ export interface BuildOptions {
   logger: Logger;
   /** Defaults to every capability module; tests may pass extra ones. */
   modules?: PlatformModule[];
+  /** Adapters to outside systems; by default none is configured and each check is an outage. */
+  external?: ExternalServices;
+  /** Runs when the app closes, after the requests in flight (e.g. stopping embedded simulators). */
+  onClose?: () => Promise<void>;
 }
 
 export interface RouteInfo {
@@ -75,7 +79,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
 
   const render = createRenderer(config);
   const metrics = createMetrics();
-  const ctx: AppContext = { config, db, log: logger, render };
+  const ctx: AppContext = { config, db, log: logger, render, external: options.external ?? { identity: unavailableVerifiers() } };
   // The route options objects themselves: access rules are read after app.ready(), so a
   // hook that fills them in (the documentation scope below) may run before or after this one.
   const registered: RouteOptions[] = [];
@@ -110,7 +114,7 @@ export async function buildApp(options: BuildOptions): Promise<App> {
   });
   installProblemHandlers(app, (req, reply, problem) => render.errorPage(req, reply, problem));
   installSecurityHeaders(app, { https: config.publicUrl.startsWith('https:') });
-  installAuth(app, { db, sessionSecret: config.secrets.sessionSecret, cookieSecure: config.cookieSecure, resolvers: identityResolvers });
+  installAuth(app, { db, sessionSecret: config.secrets.sessionSecret, cookieSecure: config.cookieSecure, resolvers: identityResolvers(ctx) });
   installHealthRoutes(app, db, metrics);
 
   // The API reference and the static assets are public, and only they: their plugins'
@@ -129,6 +133,10 @@ export async function buildApp(options: BuildOptions): Promise<App> {
 
   for (const mod of options.modules ?? modules) {
     await mod.routes?.(app, ctx);
+  }
+  if (options.onClose) {
+    const onClose = options.onClose;
+    app.addHook('onClose', async () => onClose());
   }
 
   await app.ready();

@@ -7,7 +7,7 @@ import { verifyAuditChain } from './platform/audit/audit.ts';
 import { retryDeadEvent } from './platform/jobs/worker.ts';
 import { createLogger } from './platform/logger.ts';
 import { openPlatformDatabase, preparePlatform } from './server.ts';
-import { StaffService } from './modules/identity/index.ts';
+import { StaffService, accountMigrationCommands } from './modules/identity/index.ts';
 import { calendarCommands } from './platform/calendar/cli.ts';
 
 export interface CliContext {
@@ -141,6 +141,7 @@ const commands: Record<string, Command> = {
     },
   },
   ...calendarCommands,
+  ...accountMigrationCommands,
 };
 
 function help(out: (l: string) => void): void {

@@ -36,6 +36,43 @@ export interface Config {
   /** Fastify's trustProxy: whom to believe about the client address (X-Forwarded-For). */
   trustProxy: TrustProxy;
   secrets: Secrets;
+  /** Outside verification services (public security, carriers, banks, face, SMS, licence issuer). */
+  verifiers: VerifierConfig;
+}
+
+/**
+ * `embedded`: the local simulators (simulators/) start inside this process on 127.0.0.1 and
+ * answer every check; `http`: a real gateway at `url`; `off`: no service, every check is an
+ * outage (so nothing is ever verified by accident).
+ */
+export type VerifierConfig =
+  | { mode: 'embedded'; simulatorPort: number; timeoutMs: number }
+  | { mode: 'http'; url: string; servicePublicKey: string; licenceIssuerPublicKey: string; clientId: string; clientPrivateKey: string; timeoutMs: number }
+  | { mode: 'off' };
+
+function verifierConfig(env: Env, production: boolean): VerifierConfig {
+  const timeoutMs = integer(env, 'VERIFIER_TIMEOUT_MS', 3000, 100, 60_000);
+  const fallback = env.VERIFIER_URL ? 'http' : production ? 'off' : 'embedded';
+  const mode = oneOf(env, 'VERIFIERS', ['embedded', 'http', 'off'] as const, fallback);
+  if (mode === 'off') return { mode };
+  if (mode === 'embedded') {
+    if (production) throw new ConfigError('VERIFIERS', 'embedded simulators must not answer identity checks in production');
+    return { mode, simulatorPort: integer(env, 'SIMULATOR_PORT', 0, 0, 65535), timeoutMs };
+  }
+  const need = (name: string): string => {
+    const v = env[name];
+    if (!v) throw new ConfigError(name, 'is required when VERIFIERS=http');
+    return v;
+  };
+  return {
+    mode,
+    url: url(env, 'VERIFIER_URL', undefined, production ? ['https:'] : ['http:', 'https:']) ?? need('VERIFIER_URL'),
+    servicePublicKey: need('VERIFIER_PUBLIC_KEY'),
+    licenceIssuerPublicKey: need('LICENCE_ISSUER_PUBLIC_KEY'),
+    clientId: need('VERIFIER_CLIENT_ID'),
+    clientPrivateKey: need('VERIFIER_CLIENT_KEY'),
+    timeoutMs,
+  };
 }
 
 /** false: no proxy; true: any; a number: that many hops; a list: those addresses or CIDRs. */
@@ -240,5 +277,6 @@ export function loadConfig(env: Env = process.env): Config {
     cookieSecure,
     trustProxy: trustProxy(env),
     secrets: loadSecrets(env, dataDir, production),
+    verifiers: verifierConfig(env, production),
   };
 }

@@ -9,15 +9,18 @@ import { purgeExpiredSessions } from './platform/http/session.ts';
 import { migrate } from './platform/db/migrate.ts';
 import { OutboxWorker } from './platform/jobs/worker.ts';
 import { buildApp, type App } from './app.ts';
+import { openExternalServices, type ExternalHandle } from './external.ts';
 import { modules } from './modules.ts';
 import { CalendarService } from './platform/calendar/index.ts';
 import { RegionService } from './modules/regions/index.ts';
 import { StaffService } from './modules/identity/index.ts';
+import { purgeExpiredPayloads } from './modules/sso/index.ts';
 import { loadDemoData } from '../demo/load.ts';
 import { loadDemoCatalog } from '../demo/load-catalog.ts';
 
 export interface Platform extends App {
   database: DatabaseHandle;
+  externals: ExternalHandle;
   worker: OutboxWorker | null;
   close(): Promise<void>;
 }
@@ -135,10 +138,19 @@ export interface StartOptions {
 export async function startPlatform(config: Config, log: Logger, options: StartOptions = {}): Promise<Platform> {
   const database = await openPlatformDatabase(config, log);
   let built: App;
+  let externals: ExternalHandle;
   try {
     await preparePlatform(config, database, log);
-    built = await buildApp({ config, db: database.db, logger: log });
+    externals = await openExternalServices(config);
+    if (externals.simulators) log.warn({ simulators: externals.simulators.url }, '外部核验服务使用本地模拟器（VERIFIERS=embedded），仅供开发和演示');
   } catch (err) {
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+  try {
+    built = await buildApp({ config, db: database.db, logger: log, external: externals.external });
+  } catch (err) {
+    await externals.close().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw err;
   }
@@ -147,6 +159,7 @@ export async function startPlatform(config: Config, log: Logger, options: StartO
       await built.app.listen({ port: config.port, host: config.host });
     } catch (err) {
       await built.app.close().catch(() => undefined);
+      await externals.close().catch(() => undefined);
       await database.close().catch(() => undefined);
       throw err;
     }
@@ -162,9 +175,9 @@ export async function startPlatform(config: Config, log: Logger, options: StartO
   // Idempotent, so every node may run it on its own timer.
   let purging: Promise<void> | null = null;
   const purgeTimer = setInterval(() => {
-    purging ??= purgeExpiredSessions(database.db)
+    purging ??= Promise.all([purgeExpiredSessions(database.db), purgeExpiredPayloads(database.db)])
       .then(
-        (n) => void (n > 0 && log.info({ sessions: n }, 'expired sessions purged')),
+        ([n, tokens]) => void ((n > 0 || tokens > 0) && log.info({ sessions: n, ssoTokens: tokens }, 'expired sessions purged')),
         (err: unknown) => log.warn({ err }, 'purging expired sessions failed'),
       )
       .finally(() => (purging = null));
@@ -183,10 +196,11 @@ export async function startPlatform(config: Config, log: Logger, options: StartO
         try {
           await worker?.stop();
           await purging;
+          await externals.close();
         } finally {
           await database.close();
         }
       }
     })());
-  return { ...built, database, worker, close };
+  return { ...built, database, externals, worker, close };
 }

@@ -90,10 +90,10 @@ describeEachBackend('platform API', (getDb) => {
 
   test('forms without a valid CSRF token are refused', async () => {
     const b = new Browser(p.app);
-    await b.get('/login');
-    const res = await b.submit('/login', { loginName: 'nj-clerk', password: DEMO_PASSWORD }, 'forged');
+    await b.get('/staff/login');
+    const res = await b.submit('/staff/login', { loginName: 'nj-clerk', password: DEMO_PASSWORD }, 'forged');
     assert.equal(res.statusCode, 403);
-    const noToken = await b.submit('/login', { loginName: 'nj-clerk', password: DEMO_PASSWORD });
+    const noToken = await b.submit('/staff/login', { loginName: 'nj-clerk', password: DEMO_PASSWORD });
     assert.equal(noToken.statusCode, 403);
   });
 

@@ -47,12 +47,12 @@ describeEachBackend('sessions, cookies and CSRF', (getDb) => {
   /** A browser that has loaded the login page: it holds the CSRF cookie and the form token. */
   async function anonymousWithToken(): Promise<{ b: Browser; token: string }> {
     const b = new Browser(p.app);
-    const page = await b.get('/login');
+    const page = await b.get('/staff/login');
     return { b, token: Browser.csrfFrom(page.body) };
   }
 
   test('the anonymous CSRF cookie is __Host- prefixed when cookies are secure', async () => {
-    const res = await p.app.inject({ url: '/login', headers: { accept: 'text/html' } });
+    const res = await p.app.inject({ url: '/staff/login', headers: { accept: 'text/html' } });
     const c = cookiesOf(res).find((x) => x.name.endsWith('yw_csrf'));
     assert.equal(c?.name, '__Host-yw_csrf');
     assert.deepEqual([c?.path, c?.secure, c?.httpOnly, c?.sameSite], ['/', true, true, 'Lax']);
@@ -66,17 +66,17 @@ describeEachBackend('sessions, cookies and CSRF', (getDb) => {
     // A header value arrives as latin1 text (é is one UTF-16 unit, two UTF-8 bytes).
     const res = await p.app.inject({
       method: 'POST',
-      url: '/login',
+      url: '/staff/login',
       headers: { cookie: b.cookieHeader, 'x-csrf-token': forged, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       payload: 'loginName=x&password=y',
     });
     assert.equal(res.statusCode, 403, res.body);
     assert.equal(res.json().code, 'CSRF_INVALID');
     for (const sent of ['令' + token.slice(1), '😀'.repeat(Math.floor(token.length / 2)) + 'a'.repeat(token.length % 2)]) {
-      const inForm = await b.submit('/login', { loginName: 'x', password: 'y' }, sent);
+      const inForm = await b.submit('/staff/login', { loginName: 'x', password: 'y' }, sent);
       assert.equal(inForm.statusCode, 403, inForm.body);
     }
-    const inBody = await b.submit('/login', { loginName: 'x', password: 'y' }, forged);
+    const inBody = await b.submit('/staff/login', { loginName: 'x', password: 'y' }, forged);
     assert.equal(inBody.statusCode, 403);
   });
 
@@ -84,7 +84,7 @@ describeEachBackend('sessions, cookies and CSRF', (getDb) => {
     const { b, token } = await anonymousWithToken();
     for (const payload of ['"abc"', '5', 'null', 'true', '[1]']) {
       for (const headers of [{}, { 'x-csrf-token': token }]) {
-        const res = await p.app.inject({ method: 'POST', url: '/login', payload, headers: { cookie: b.cookieHeader, 'content-type': 'application/json', accept: 'application/json', ...headers } });
+        const res = await p.app.inject({ method: 'POST', url: '/staff/login', payload, headers: { cookie: b.cookieHeader, 'content-type': 'application/json', accept: 'application/json', ...headers } });
         assert.ok([400, 403].includes(res.statusCode), `${payload} ${JSON.stringify(headers)} answered ${res.statusCode} ${res.body}`);
         assert.match(res.json().code, /^(CSRF_INVALID|VALIDATION_FAILED)$/);
       }
@@ -132,6 +132,8 @@ describeEachBackend('sessions, cookies and CSRF', (getDb) => {
     const changed = await desk.submit('/staff/password', { currentPassword: PASSWORD, newPassword: next, confirmPassword: next }, Browser.csrfFrom(form.body));
     assert.equal(changed.statusCode, 303);
     assert.equal((await desk.get('/staff')).statusCode, 200, 'the session that changed the password stays signed in');
-    assert.equal((await phone.get('/staff')).statusCode, 401, 'the other session is signed out');
+    const signedOut = await phone.get('/staff');
+    assert.equal(signedOut.statusCode, 303, 'the other session is signed out');
+    assert.equal(signedOut.headers.location, '/staff/login?next=%2Fstaff');
   });
 });

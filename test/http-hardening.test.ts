@@ -115,10 +115,10 @@ describeEachBackend('HTTP hardening', (getDb) => {
   test('client addresses come from X-Forwarded-For only when TRUST_PROXY says so', async () => {
     const loginFrom = async (app: App['app']) => {
       const b = new Browser(app);
-      const page = await b.get('/login');
+      const page = await b.get('/staff/login');
       await app.inject({
         method: 'POST',
-        url: '/login',
+        url: '/staff/login',
         payload: new URLSearchParams({ _csrf: Browser.csrfFrom(page.body), loginName: 'sz-clerk', password: DEMO_PASSWORD }).toString(),
         headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: b.cookieHeader, 'x-forwarded-for': '203.0.113.9' },
       });

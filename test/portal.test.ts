@@ -31,7 +31,7 @@ describeEachBackend('portal pages', (getDb) => {
     assert.match(body, /class="skip-link" href="#main"/);
     assert.match(body, /<main id="main"/);
     assert.match(body, /action="\/search"/);
-    assert.match(body, /href="\/login"/);
+    assert.match(body, /href="\/account\/login"/);
     assert.match(body, /action="\/preferences\/elder"/);
     assert.match(body, /data-read-aloud hidden/, 'read-aloud button is hidden until site.js finds speech synthesis');
     assert.match(body, /<h1>江苏省一网通办<\/h1>/);
@@ -172,6 +172,6 @@ describeEachBackend('portal pages', (getDb) => {
     const home = await b.get('/');
     assert.match(home.body, /<a href="\/staff">南京综合窗口（演示）<\/a>/);
     assert.match(home.body, /action="\/logout"/);
-    assert.doesNotMatch(home.body, /class="utility-button" href="\/login"/);
+    assert.doesNotMatch(home.body, /class="utility-button" href="\/account\/login"/);
   });
 });

@@ -1,5 +1,7 @@
 // A basic item and an implementation with valid content, for catalogue tests to vary.
-import type { ImplementationInput } from '../../src/modules/catalog/index.ts';
+import { createCatalogService, type ImplementationInput } from '../../src/modules/catalog/index.ts';
+import { RegionService } from '../../src/modules/regions/index.ts';
+import type { Db } from '../../src/platform/db/database.ts';
 
 export const FOOD_LICENCE_BASIC = {
   name: '食品经营许可',
@@ -45,4 +47,18 @@ export function foodLicenceImplementation(basicItemId: string, regionCode: strin
     questions: [],
     ...extra,
   } as unknown as ImplementationInput;
+}
+
+/**
+ * The food-licence basic item, published (four eyes by the system actor), and the Nanjing
+ * market-regulation bureau that implements it in the tests.
+ */
+export async function publishedFoodLicence(db: Db): Promise<{ catalog: ReturnType<typeof createCatalogService>; basicId: string; njOrg: string }> {
+  const catalog = createCatalogService(db);
+  const njOrg = (await new RegionService(db).organisations('320100')).find((o) => o.name === '南京市市场监督管理局')!.id;
+  const sys = { kind: 'system' as const, id: 'test' };
+  const basic = await catalog.createBasicItem(FOOD_LICENCE_BASIC, '320000', sys);
+  await catalog.submit(basic.id, sys);
+  await catalog.approve(basic.id, sys);
+  return { catalog, basicId: basic.id, njOrg };
 }

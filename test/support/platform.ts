@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { preparePlatform } from '../../src/server.ts';
 import { buildApp, type App } from '../../src/app.ts';
+import { openExternalServices, type ExternalHandle } from '../../src/external.ts';
 import type { TestDatabase } from './backends.ts';
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
@@ -21,12 +22,16 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     RATE_LIMIT_PER_MINUTE: '100000',
     // The demo catalogue takes ~20 s to load; suites that need it build their own entries.
     DEMO_CATALOG: 'false',
+    // Short enough that a test of a slow upstream does not wait long.
+    VERIFIER_TIMEOUT_MS: '1500',
     ...overrides,
   });
 }
 
 export interface TestPlatform extends App {
   config: Config;
+  /** The embedded simulators (failure switches, the SMS outbox); stopped by closeExternals. */
+  externals: ExternalHandle;
   /** The bootstrap administrator's one-time password, captured from start-up. */
   adminPassword: string | null;
 }
@@ -41,8 +46,10 @@ export async function buildTestPlatform(database: TestDatabase, overrides: Recor
     if (o && typeof o === 'object' && o.oneTimePassword) adminPassword = o.oneTimePassword;
   }) as typeof log.warn;
   await preparePlatform(config, database, capture);
-  const built = await buildApp({ config, db: database.db, logger: log });
-  return { ...built, config, adminPassword };
+  const externals = await openExternalServices(config);
+  // Closing the app stops the simulators too, so suites need no extra teardown.
+  const built = await buildApp({ config, db: database.db, logger: log, external: externals.external, onClose: () => externals.close() });
+  return { ...built, config, adminPassword, externals };
 }
 
 /** A cookie jar over inject: keeps cookies between requests like a browser. */
@@ -55,6 +62,11 @@ export class Browser {
 
   get cookieHeader(): string {
     return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+
+  /** Takes the cookies of a response made outside get/submit (e.g. a multipart inject). */
+  setCookiesFrom(res: LightMyRequestResponse): LightMyRequestResponse {
+    return this.keep(res);
   }
 
   private keep(res: LightMyRequestResponse): LightMyRequestResponse {
@@ -85,7 +97,7 @@ export class Browser {
   }
 
   async login(loginName: string, password: string): Promise<LightMyRequestResponse> {
-    const page = await this.get('/login');
-    return this.submit('/login', { loginName, password }, Browser.csrfFrom(page.body));
+    const page = await this.get('/staff/login');
+    return this.submit('/staff/login', { loginName, password }, Browser.csrfFrom(page.body));
   }
 }

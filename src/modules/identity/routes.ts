@@ -31,13 +31,13 @@ export function identityRoutes(app: FastifyInstance, ctx: AppContext, staff: Sta
   const loginPage = (req: FastifyRequest, reply: FastifyReply, data: { errors?: FieldError[]; loginName?: string; next?: string; message?: string }, status = 200) =>
     render.page(req, reply, `${pages}/login.eta`, { errors: [], loginName: '', next: '', message: '', ...data }, { title: '工作人员登录', status });
 
-  app.get('/login', {
+  app.get('/staff/login', {
     config: { access: access.public() },
     schema: { hide: true, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 512 })) }) },
     handler: async (req, reply) => loginPage(req, reply, { next: (req.query as { next?: string }).next ?? '' }),
   });
 
-  app.post('/login', {
+  app.post('/staff/login', {
     config: { access: access.public(), rateLimit: { max: 20, timeWindow: '1 minute' } },
     schema: { hide: true, body: LoginForm },
     handler: async (req, reply) => {

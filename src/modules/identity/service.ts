@@ -1,6 +1,5 @@
 // Staff login, the bootstrap administrator and system-client tokens.
 import { randomBytes } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
 import type { Db } from '../../platform/db/database.ts';
 import { inTransaction } from '../../platform/db/database.ts';
 import { recordAudit, type AuditActor } from '../../platform/audit/audit.ts';
@@ -9,9 +8,11 @@ import { createSession, destroyOtherSessions, destroySession, type SessionRecord
 import { AppError } from '../../platform/http/errors.ts';
 import type { Actor, StaffRole } from '../../platform/http/access.ts';
 import * as store from './store.ts';
+import { emitEvent } from '../../platform/jobs/outbox.ts';
+import { hashPassword, verifyPasswordHash } from './passwords.ts';
 
-// OWASP's Argon2id baseline (19 MiB, 2 passes): about 30 ms a hash on one core here.
-const ARGON2 = { algorithm: 2 /* Argon2id */, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+export { hashPassword };
+
 const LOCK_AFTER_FAILURES = 10;
 const LOCK_MINUTES = 15;
 export const MIN_PASSWORD_LENGTH = 12;
@@ -23,11 +24,7 @@ let dummyHash: Promise<string> | null = null;
 
 export type PasswordVerifier = (hash: string, password: string) => Promise<boolean>;
 
-const argon2Verify: PasswordVerifier = (hash, password) => verify(hash, password);
-
-export function hashPassword(password: string): Promise<string> {
-  return hash(password, ARGON2);
-}
+const argon2Verify: PasswordVerifier = verifyPasswordHash;
 
 export function checkPasswordPolicy(loginName: string, password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH || password.toLowerCase() === loginName.toLowerCase()) {
@@ -137,6 +134,8 @@ export class StaffService {
     await inTransaction(this.db, async (tx) => {
       await destroySession(tx, actor.sessionId);
       await recordAudit(tx, { actor, action: 'session.logout', targetType: 'web_session', targetId: actor.sessionId.slice(0, 16), change: {}, requestId });
+      // Single sign-on ends with it: the SSO module logs the person out of connected systems.
+      await emitEvent(tx, { topic: 'identity.session.ended', payload: { sessionId: actor.sessionId, accountId: actor.accountId, accountKind: actor.kind }, idempotencyKey: `identity.session.ended:${actor.sessionId}` });
     });
   }
 
@@ -181,7 +180,7 @@ export class StaffService {
 }
 
 /** How the platform's auth layer turns a session or a bearer token into an actor. */
-export const identityResolvers = {
+export const staffResolvers = {
   async fromSession(db: Db, session: SessionRecord): Promise<Actor | null> {
     if (session.accountKind !== 'staff') return null;
     const row = await store.findStaffById(db, session.accountId);

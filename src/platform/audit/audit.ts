@@ -87,6 +87,18 @@ export function linkHash(r: LinkFields): string {
   );
 }
 
+/**
+ * What the digest covers. An act done for someone else (代办) names the principal, grant and
+ * proxy in it, whatever module recorded it; the chain's fields stay as they are.
+ */
+export function chainedChange(entry: Pick<AuditEntry, 'actor' | 'change'>): unknown {
+  const a = entry.actor;
+  if (a.kind !== 'citizen' || !a.onBehalfOf) return entry.change;
+  const onBehalfOf = { accountId: a.onBehalfOf.accountId, grantId: a.onBehalfOf.grantId, proxyAccountId: a.onBehalfOf.proxyAccountId };
+  const c = entry.change;
+  return c !== null && typeof c === 'object' && !Array.isArray(c) ? { ...(c as Record<string, unknown>), onBehalfOf } : { value: c, onBehalfOf };
+}
+
 /** Appends one record inside the caller's transaction (or a new one). */
 export async function recordAudit(db: Queryable, entry: AuditEntry): Promise<void> {
   await inTransaction(db, async (tx: Tx) => {
@@ -102,7 +114,7 @@ export async function recordAudit(db: Queryable, entry: AuditEntry): Promise<voi
       target_type: entry.targetType,
       target_id: entry.targetId ?? null,
       region_code: entry.regionCode ?? null,
-      change_digest: sm3Hex(canonicalJson(entry.change)),
+      change_digest: sm3Hex(canonicalJson(chainedChange(entry))),
       request_id: entry.requestId ?? null,
       prev_hash: head.last_hash,
     };

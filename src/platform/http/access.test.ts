@@ -41,8 +41,8 @@ test('region scope: a Nanjing clerk cannot touch a Suzhou region, the province c
 });
 
 test('citizens need the minimum real-name level; clients need the scope', () => {
-  const citizen = (level: 1 | 2 | 3 | 4 | 5): Actor => ({ kind: 'citizen', accountId: 'c', displayName: 'c', realNameLevel: level, sessionId: 's' });
-  assert.equal(code(() => checkAccess(access.citizen(3), citizen(2), req())), 'FORBIDDEN');
+  const citizen = (level: 1 | 2 | 3 | 4 | 5): Actor => ({ kind: 'citizen', accountId: 'c', displayName: 'c', realNameLevel: level, accountLevel: level, sessionId: 's' });
+  assert.equal(code(() => checkAccess(access.citizen(3), citizen(2), req())), 'STEP_UP_REQUIRED');
   assert.equal(code(() => checkAccess(access.citizen(3), citizen(4), req())), 'allowed');
   const client: Actor = { kind: 'client', clientId: 'k', displayName: 'k', scopes: ['regions:read'], regionCode: '320500' };
   assert.equal(code(() => checkAccess(access.client('operations:metrics'), client, req())), 'FORBIDDEN');

@@ -10,10 +10,33 @@ export type RealNameLevel = 1 | 2 | 3 | 4 | 5;
 
 export type Actor =
   | { kind: 'anonymous' }
-  | { kind: 'citizen'; accountId: string; displayName: string; realNameLevel: RealNameLevel; sessionId: string }
-  | { kind: 'company'; accountId: string; displayName: string; creditCode: string; agentAccountId: string; sessionId: string }
+  /**
+   * realNameLevel is what this session has proven (raised by step-up); accountLevel is the
+   * highest level the person's identity was ever verified to.
+   */
+  | { kind: 'citizen'; accountId: string; displayName: string; realNameLevel: RealNameLevel; accountLevel: RealNameLevel; sessionId: string; onBehalfOf?: OnBehalfOf }
+  /**
+   * A company session: the legal representative who presented the licence, or an agent
+   * (经办人: a licence holder, or a person the legal representative authorised) with `scopes`.
+   * agentAccountId is the person's citizen account when they have one.
+   */
+  | { kind: 'company'; accountId: string; displayName: string; creditCode: string; agentAccountId: string | null; sessionId: string; role: CompanyRole; scopes: CompanyScopes; grantId: string | null }
   | { kind: 'staff'; accountId: string; displayName: string; roles: StaffRole[]; orgId: string | null; regionCode: string; sessionId: string; mustChangePassword: boolean }
   | { kind: 'client'; clientId: string; displayName: string; scopes: string[]; regionCode: string };
+
+/** 代办: `accountId` is the principal; the actor's own accountId stays the proxy's (proxyAccountId). */
+export interface OnBehalfOf {
+  accountId: string;
+  grantId: string;
+  proxyAccountId: string;
+  /** Item codes the grant covers, or 'all'. */
+  items: 'all' | string[];
+}
+export type CompanyRole = 'legal_representative' | 'agent';
+export interface CompanyScopes {
+  items: 'all' | string[];
+  actions: ('apply' | 'view')[];
+}
 
 export type Grant =
   | { kind: 'public' }
@@ -79,11 +102,38 @@ export function assertInRegion(actor: Actor, regionCode: string): void {
   }
 }
 
-/** Who may call: the grants and the pending password change. Runs before validation. */
-export function checkGrant(rule: AccessRule, actor: Actor): void {
+/** The citizen level a rule asks for, when citizens may call it at all. */
+export function requiredCitizenLevel(rule: AccessRule): RealNameLevel | null {
+  const levels = rule.grants.flatMap((g) => (g.kind === 'citizen' ? [g.minLevel] : []));
+  return levels.length ? (Math.min(...levels) as RealNameLevel) : null;
+}
+
+/** Where a browser goes to sign in for a rule: staff-only routes have their own login. */
+export function loginPathFor(rule: AccessRule): string {
+  const onlyStaff = rule.grants.every((g) => g.kind === 'staff');
+  return onlyStaff ? '/staff/login' : '/account/login';
+}
+
+/**
+ * Who may call: the grants and the pending password change. Runs before validation. A
+ * citizen whose session is below the level asked for gets STEP_UP_REQUIRED (not FORBIDDEN):
+ * the answer is to prove more, not to give up. `returnTo` is the page to come back to.
+ */
+export function checkGrant(rule: AccessRule, actor: Actor, returnTo?: string): void {
   const granted = rule.grants.some((g) => grantMatches(g, actor));
   if (!granted) {
-    throw new AppError(actor.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN');
+    const next = returnTo ? `next=${encodeURIComponent(returnTo)}` : '';
+    if (actor.kind === 'anonymous') {
+      throw new AppError('UNAUTHENTICATED', { location: `${loginPathFor(rule)}${next ? `?${next}` : ''}` });
+    }
+    const level = requiredCitizenLevel(rule);
+    if (actor.kind === 'citizen' && level !== null && actor.realNameLevel < level) {
+      throw new AppError('STEP_UP_REQUIRED', {
+        detail: `需要实名认证等级 L${level}，当前会话为 L${actor.realNameLevel}`,
+        location: `/account/step-up?level=${level}${next ? `&${next}` : ''}`,
+      });
+    }
+    throw new AppError('FORBIDDEN');
   }
   if (actor.kind === 'staff' && actor.mustChangePassword && !rule.duringPasswordChange && !rule.grants.some((g) => g.kind === 'public')) {
     throw new AppError('PASSWORD_CHANGE_REQUIRED');

@@ -19,6 +19,11 @@ declare module 'fastify' {
     session: SessionRecord | null;
     /** The CSRF token to put in this response's forms (`_csrf` field). */
     csrfToken(reply: FastifyReply): string;
+    /**
+     * Throws CSRF_INVALID unless `sent` is this caller's token. For routes with `csrf: false`
+     * whose body is parsed after the usual check runs (multipart uploads).
+     */
+    assertCsrf(sent: unknown): void;
   }
 }
 
@@ -75,6 +80,19 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   app.decorateRequest('csrfToken', function (this: FastifyRequest, reply: FastifyReply) {
     return csrfFor(csrfBinding(this, reply));
   });
+  app.decorateRequest('assertCsrf', function (this: FastifyRequest, sent: unknown) {
+    assertCsrfMatches(this, typeof sent === 'string' ? sent : undefined);
+  });
+
+  function assertCsrfMatches(req: FastifyRequest, sent: string | undefined): void {
+    const binding = req.session ? req.session.id : req.cookies[csrfCookie];
+    const expected = binding ? Buffer.from(csrfFor(binding)) : null;
+    // Compare bytes: a token with multi-byte characters has more bytes than characters.
+    const given = sent === undefined ? null : Buffer.from(sent);
+    if (!given || !expected || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      throw new AppError('CSRF_INVALID');
+    }
+  }
 
   // The anonymous binding lives in its own cookie, created the first time a form needs it.
   function csrfBinding(req: FastifyRequest, reply: FastifyReply): string {
@@ -91,7 +109,8 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
   app.addHook('onRequest', async (req, reply) => {
     req.actor = { kind: 'anonymous' };
     if (req.url.startsWith(ASSET_PREFIX)) return;
-    const bearer = bearerToken(req);
+    // The OIDC endpoints read their own access tokens (userinfo); ours are for API clients.
+    const bearer = req.url.startsWith('/oidc/') ? null : bearerToken(req);
     if (bearer) {
       const actor = await resolvers.fromBearer(db, bearer);
       if (!actor) throw new AppError('INVALID_TOKEN');
@@ -121,17 +140,11 @@ export function installAuth(app: FastifyInstance, options: AuthOptions): void {
       const body = req.body !== null && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : null;
       const header = req.headers['x-csrf-token'];
       const sent = typeof header === 'string' ? header : typeof body?._csrf === 'string' ? body._csrf : undefined;
-      const binding = req.session ? req.session.id : req.cookies[csrfCookie];
-      const expected = binding ? Buffer.from(csrfFor(binding)) : null;
-      // Compare bytes: a token with multi-byte characters has more bytes than characters.
-      const given = sent === undefined ? null : Buffer.from(sent);
-      if (!given || !expected || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-        throw new AppError('CSRF_INVALID');
-      }
+      assertCsrfMatches(req, sent);
       if (body && '_csrf' in body) delete body._csrf;
     }
     // Every route has a rule (app.ts refuses to start otherwise).
-    if (config.access) checkGrant(config.access, req.actor);
+    if (config.access) checkGrant(config.access, req.actor, req.method === 'GET' ? req.url : undefined);
   });
 
   // After validation: a region-scoped rule reads the request, which now matches its schema.

@@ -12,14 +12,17 @@ export class AppError extends Error {
   readonly status: number;
   readonly detail: string | undefined;
   readonly errors: FieldError[] | undefined;
+  /** Where a browser asking for a page should be sent instead (login, step-up). */
+  readonly location: string | undefined;
 
-  constructor(code: ErrorCode, options: { detail?: string; errors?: FieldError[]; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, options: { detail?: string; errors?: FieldError[]; cause?: unknown; location?: string } = {}) {
     super(ERROR_CODES[code].message, { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = ERROR_CODES[code].status;
     this.detail = options.detail;
     this.errors = options.errors;
+    this.location = options.location;
   }
 }
 

@@ -75,6 +75,9 @@ export async function sendProblem(req: FastifyRequest, reply: FastifyReply, err:
   if ((err.code === 'RATE_LIMITED' || err.code === 'DATABASE_UNAVAILABLE' || err.code === 'SHUTTING_DOWN') && !reply.hasHeader('retry-after')) {
     reply.header('retry-after', '5');
   }
+  if (err.location && wantsHtml(req) && (req.method === 'GET' || req.method === 'HEAD')) {
+    return reply.redirect(err.location, 303);
+  }
   if (renderHtml && wantsHtml(req)) {
     const html = await renderHtml(req, reply, problem);
     return reply.code(problem.status).type('text/html; charset=utf-8').send(html);

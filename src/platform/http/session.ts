@@ -99,3 +99,62 @@ export async function purgeExpiredSessions(db: Queryable): Promise<number> {
     .executeTakeFirst();
   return Number(res.numDeletedRows);
 }
+
+/** Called inside the rotating transaction, so what hangs off a session (SSO links) follows it. */
+export type SessionRotationListener = (tx: Queryable, fromSessionId: string, toSessionId: string) => Promise<void>;
+const rotationListeners = new Set<SessionRotationListener>();
+
+export function onSessionRotated(listener: SessionRotationListener): void {
+  rotationListeners.add(listener);
+}
+
+/**
+ * Replaces a session by a new one carrying `data` (a raised level, new factors): a new token
+ * at every privilege change, so a token captured before it is worth nothing after. The new
+ * session keeps the old one's absolute expiry: stepping up does not extend a sign-in.
+ */
+export async function rotateSession(
+  db: Queryable,
+  old: SessionRecord,
+  data: Record<string, unknown>,
+  meta: { ip?: string; userAgent?: string },
+): Promise<{ token: string; id: string }> {
+  const before = await db.selectFrom('web_session').select('expires_at').where('id', '=', old.id).executeTakeFirst();
+  await destroySession(db, old.id);
+  const next = await createSession(db, { accountKind: old.accountKind, accountId: old.accountId, data, ip: meta.ip, userAgent: meta.userAgent });
+  if (before) await db.updateTable('web_session').set({ expires_at: before.expires_at }).where('id', '=', next.id).execute();
+  for (const listener of rotationListeners) await listener(db, old.id, next.id);
+  return next;
+}
+
+export interface SessionListing {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** An account's live sessions, newest first (the user centre's "active sessions"). */
+export async function listSessions(db: Queryable, accountKind: SessionRecord['accountKind'], accountId: string): Promise<SessionListing[]> {
+  const rows = await db
+    .selectFrom('web_session')
+    .select(['id', 'created_at', 'last_seen_at', 'ip', 'user_agent'])
+    .where('account_kind', '=', accountKind)
+    .where('account_id', '=', accountId)
+    .where('expires_at', '>', new Date())
+    .orderBy('last_seen_at', 'desc')
+    .execute();
+  return rows.map((r) => ({ id: r.id, createdAt: r.created_at, lastSeenAt: r.last_seen_at, ip: r.ip, userAgent: r.user_agent }));
+}
+
+/** Ends one of an account's own sessions; false when it is not theirs or already gone. */
+export async function destroyOwnSession(db: Queryable, accountKind: SessionRecord['accountKind'], accountId: string, sessionId: string): Promise<boolean> {
+  const res = await db
+    .deleteFrom('web_session')
+    .where('id', '=', sessionId)
+    .where('account_kind', '=', accountKind)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst();
+  return Number(res.numDeletedRows) > 0;
+}

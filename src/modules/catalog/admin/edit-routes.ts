@@ -1,6 +1,7 @@
-// Editing pages: an entry's content as a JSON textarea validated on the server (every field
-// error listed in the error summary), saved with the lockVersion it was loaded at; and the
-// create pages for implementations (two GET/POST steps, no JavaScript) and basic items.
+// Editing pages: an implementation's fields (impl-edit.ts) or any entry's content as a JSON
+// textarea (`?mode=json`), validated on the server (every field error listed in the error
+// summary), saved with the lockVersion it was loaded at; and the create pages for
+// implementations (two GET/POST steps, no JavaScript) and basic items.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import { access, assertInRegion } from '../../../platform/http/access.ts';
@@ -10,13 +11,15 @@ import { regionLevel } from '../../../platform/region-code.ts';
 import type { RegionService } from '../../regions/index.ts';
 import type { CatalogService, EntryView } from '../service.ts';
 import type { BasicItemContent, ImplementationContent } from '../schemas.ts';
+import { implEditPage, initialState, saveImplForm } from './impl-edit.ts';
 import { adminCrumb, EDITORS, home, labels, PAGES, page, pageErrors, parseJsonField, staffOf } from './view.ts';
 
 /** Fields of an implementation fixed at creation or dictated by its basic item (三级四同). */
 export const LOCKED_FIELDS = ['basicItemId', 'name', 'basicCode', 'itemType', 'legalBasis', 'regionCode', 'orgId', 'sequence'] as const;
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
-const EditForm = Type.Object({ content: Type.String({ maxLength: 500_000 }), lockVersion: Type.String({ pattern: '^\\d{1,9}$' }) });
+// The JSON editor posts `content`; the field editor (editor=fields) posts its own inputs.
+const EditForm = Type.Object({ content: Type.Optional(Type.String({ maxLength: 500_000 })), lockVersion: Type.String({ pattern: '^\\d{1,9}$' }), editor: Type.Optional(Type.Literal('fields')) }, { additionalProperties: true });
 const REGION = Type.String({ pattern: '^\\d{6}(\\d{3}){0,2}$' });
 const NewQuery = Type.Object({ basicItem: Type.Optional(Type.String({ maxLength: 40 })), region: Type.Optional(REGION) });
 const NewForm = Type.Object({ basicItem: Type.String({ format: 'uuid' }), region: REGION, orgId: Type.String({ maxLength: 40 }), content: Type.String({ maxLength: 500_000 }) });
@@ -53,9 +56,11 @@ export function editRoutes(app: FastifyInstance, ctx: AppContext, catalog: Catal
   const { render } = ctx;
   const pretty = (v: unknown) => JSON.stringify(v, null, 2);
 
+  const orgName = (entry: EntryView) => (entry.orgId ? regions.organisation(entry.orgId).then((o) => o.name, () => entry.orgId) : Promise.resolve(null));
+
   async function editPage(req: FastifyRequest, reply: FastifyReply, entry: EntryView, form: { content: string; lockVersion: number; errors?: FieldError[]; conflict?: boolean; status?: number }) {
     const name = (entry.content as { name: string }).name;
-    const org = entry.orgId ? await regions.organisation(entry.orgId).then((o) => o.name, () => entry.orgId) : null;
+    const org = await orgName(entry);
     return render.page(req, reply, `${PAGES}/edit.eta`, { entry, org, labels, errors: form.errors ?? [], conflict: form.conflict ?? false, content: form.content, lockVersion: form.lockVersion }, { title: `修改：${name}`, status: form.status, breadcrumbs: [home, adminCrumb, { label: name, href: `/admin/catalog/entries/${entry.id}` }, { label: '修改' }] });
   }
 
@@ -67,9 +72,10 @@ export function editRoutes(app: FastifyInstance, ctx: AppContext, catalog: Catal
 
   app.get('/admin/catalog/entries/:id/edit', {
     config: { access: access.staff(EDITORS) },
-    schema: { ...page, params: IdParams },
+    schema: { ...page, params: IdParams, querystring: Type.Object({ mode: Type.Optional(Type.Literal('json')) }) },
     handler: async (req, reply) => {
       const entry = await loadForEdit(req);
+      if (entry.kind === 'implementation' && (req.query as { mode?: string }).mode !== 'json') return implEditPage(ctx, req, reply, entry, await orgName(entry), initialState(entry));
       const shown = entry.kind === 'implementation' ? editable(entry.content as ImplementationContent) : entry.content;
       return editPage(req, reply, entry, { content: pretty(shown), lockVersion: entry.lockVersion });
     },
@@ -80,7 +86,13 @@ export function editRoutes(app: FastifyInstance, ctx: AppContext, catalog: Catal
     schema: { ...page, params: IdParams, body: EditForm },
     handler: async (req, reply) => {
       const entry = await loadForEdit(req);
-      const body = req.body as { content: string; lockVersion: string };
+      if ((req.body as { editor?: string }).editor === 'fields' && entry.kind === 'implementation') {
+        const state = await saveImplForm(catalog, entry, req.body as Record<string, unknown>, req.actor);
+        if (state) return implEditPage(ctx, req, reply, entry, await orgName(entry), state);
+        return reply.redirect(`/admin/catalog/entries/${entry.id}?done=saved`, 303);
+      }
+      const body = req.body as { content?: string; lockVersion: string };
+      if (typeof body.content !== 'string') throw new AppError('VALIDATION_FAILED', { errors: [{ field: 'content', message: '请填写事项内容' }] });
       const lockVersion = Number(body.lockVersion);
       const parsed = parseJsonField(body.content, 'content');
       if (parsed.errors.length) return editPage(req, reply, entry, { content: body.content, lockVersion, errors: parsed.errors, status: 400 });
@@ -97,7 +109,7 @@ export function editRoutes(app: FastifyInstance, ctx: AppContext, catalog: Catal
       } catch (err) {
         const shown = pageErrors(err, 'content');
         if (!shown) throw err;
-        return editPage(req, reply, entry, { content: body.content, lockVersion, errors: shown.errors, conflict: shown.code === 'CATALOG_EDIT_CONFLICT', status: shown.status });
+        return editPage(req, reply, entry, { content: body.content!, lockVersion, errors: shown.errors, conflict: shown.code === 'CATALOG_EDIT_CONFLICT', status: shown.status });
       }
       return reply.redirect(`/admin/catalog/entries/${entry.id}?done=saved`, 303);
     },

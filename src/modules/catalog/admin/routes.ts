@@ -16,6 +16,7 @@ import type { BasicItemContent, ImplementationContent } from '../schemas.ts';
 import type { EntryKind, EntryStatus } from '../store.ts';
 import { editRoutes } from './edit-routes.ts';
 import { transferRoutes } from './transfer-routes.ts';
+import { synonymRoutes } from './synonyms.ts';
 import { adminCrumb, ADMIN_READERS, EDITORS, home, hasRole, labels, PAGES, page, pageErrors, REVIEWERS, showValue, staffOf } from './view.ts';
 
 const REGION = Type.Optional(Type.String({ pattern: '^\\d{6}(\\d{3}){0,2}$' }));
@@ -36,6 +37,7 @@ export function catalogAdminRoutes(app: FastifyInstance, ctx: AppContext, catalo
     listRoutes(scope, ctx, catalog, regions);
     editRoutes(scope, ctx, catalog, regions);
     transferRoutes(scope, ctx, regions);
+    synonymRoutes(scope, ctx, regions);
   });
 }
 
@@ -65,7 +67,7 @@ function listRoutes(app: FastifyInstance, ctx: AppContext, catalog: CatalogServi
         req,
         reply,
         `${PAGES}/list.eta`,
-        { entries, orgs: await orgNames(entries.map((e) => e.orgId)), kind, status: q.status ?? '', region, pagination, labels, canEdit: hasRole(req, EDITORS), isProvince: /0000$/.test(staff.regionCode) },
+        { entries, orgs: await orgNames(entries.map((e) => e.orgId)), kind, status: q.status ?? '', region, pagination, labels, canEdit: hasRole(req, EDITORS), canSearchAdmin: hasRole(req, ['platform_admin', 'region_admin', 'auditor']), isProvince: /0000$/.test(staff.regionCode) },
         { title: `${labels.kind[kind]}管理`, breadcrumbs: [home, { label: '事项管理' }] },
       );
     },

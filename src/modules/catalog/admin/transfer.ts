@@ -4,7 +4,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import type { Db } from '../../../platform/db/database.ts';
+import type { Db, Tx } from '../../../platform/db/database.ts';
 import { inTransaction } from '../../../platform/db/database.ts';
 import { recordAudit } from '../../../platform/audit/audit.ts';
 import { assertInRegion, type Actor } from '../../../platform/http/access.ts';
@@ -130,7 +130,7 @@ function fromTable(table: { line: number; cells: string[] }[]): { rows: { line: 
   return { rows, errors: [] };
 }
 
-type Plan = { line: number; action: 'create' | 'update' | 'unchanged'; id?: string; lockVersion?: number; content: ImplementationContent };
+export type Plan = { line: number; action: 'create' | 'update' | 'unchanged'; id?: string; lockVersion?: number; content: ImplementationContent };
 
 /** Applies the editable columns over the JSON content; returns the problems found. */
 function applyColumns(row: Row, content: Record<string, unknown>, line: number, errors: RowError[]): void {
@@ -208,13 +208,18 @@ async function planRow(db: Db, regions: RegionService, actor: Actor, line: numbe
   return { plan: { line, action: same ? 'unchanged' : 'update', id: existing.id, lockVersion: existing.lock_version, content: content as ImplementationContent }, errors };
 }
 
-/** Imports parsed rows: every row checked, then all written in one transaction, or nothing. */
-export async function importRows(db: Db, regions: RegionService, actor: Actor, rows: { line: number; row: Row }[], onProgress?: (done: number) => Promise<void>): Promise<ImportResult> {
+export type ParsedRow = { line: number; row: Row };
+
+/**
+ * Checks rows `from`..`to` of a file; rows before `from` only count for the duplicate-code
+ * check, so checking a file in chunks (the background job) gives the same report as in one go.
+ */
+export async function checkRows(db: Db, regions: RegionService, actor: Actor, rows: ParsedRow[], from: number, to: number, basics = new Map<string, BasicItemContent | null>()): Promise<{ plans: Plan[]; errors: RowError[] }> {
   const errors: RowError[] = [];
   const plans: Plan[] = [];
-  const basics = new Map<string, BasicItemContent | null>();
   const seen = new Map<string, number>();
-  for (const [i, { line, row }] of rows.entries()) {
+  for (const { line, row } of rows.slice(0, from)) if (row.code && !seen.has(row.code)) seen.set(row.code, line);
+  for (const { line, row } of rows.slice(from, to)) {
     if (row.code) {
       if (seen.has(row.code)) errors.push({ row: line, field: '实施编码', message: `与第 ${seen.get(row.code)} 行重复` });
       seen.set(row.code, line);
@@ -222,28 +227,48 @@ export async function importRows(db: Db, regions: RegionService, actor: Actor, r
     const r = await planRow(db, regions, actor, line, row, basics);
     errors.push(...r.errors);
     if (r.plan) plans.push(r.plan);
-    if (onProgress && i % 20 === 19) await onProgress(i + 1);
   }
+  return { plans, errors };
+}
+
+export const NO_ROWS: RowError = { row: 0, field: '文件', message: '文件里没有数据行' };
+
+/**
+ * Writes checked rows with their audit record, all in the given transaction (the caller's
+ * commit makes them all or none). Returns the counts; throws an AppError when an entry
+ * changed since it was checked.
+ */
+export async function commitPlans(tx: Tx, actor: Actor, plans: Plan[], rowCount: number): Promise<Pick<ImportResult, 'created' | 'updated' | 'unchanged'>> {
+  // Services bound to the transaction, so every row's writes and audit records commit together.
+  const txDb = tx as unknown as Db;
+  const catalog = new CatalogService(txDb, new RegionService(txDb));
+  const counts = { created: 0, updated: 0, unchanged: 0 };
+  for (const p of plans) {
+    if (p.action === 'create') await catalog.createImplementation(p.content, actor);
+    else if (p.action === 'update') await catalog.update(p.id!, p.content, p.lockVersion!, actor);
+    counts[p.action === 'create' ? 'created' : p.action === 'update' ? 'updated' : 'unchanged']++;
+  }
+  await recordAudit(tx, { actor, action: 'catalog.implementation.import', targetType: 'catalog_import', targetId: null, regionCode: actor.kind === 'staff' ? actor.regionCode : null, change: { rows: rowCount, ...counts } });
+  return counts;
+}
+
+/** The report line for a commit refused because an entry changed after the check. */
+export function commitFailure(e: { message: string; detail?: string | undefined }): RowError {
+  return { row: 0, field: '文件', message: `导入未完成，没有写入任何数据：${e.message}${e.detail ? `（${e.detail}）` : ''}` };
+}
+
+/** Imports parsed rows: every row checked, then all written in one transaction, or nothing. */
+export async function importRows(db: Db, regions: RegionService, actor: Actor, rows: ParsedRow[]): Promise<ImportResult> {
+  const { plans, errors } = await checkRows(db, regions, actor, rows, 0, rows.length);
   const result: ImportResult = { committed: false, rows: rows.length, created: 0, updated: 0, unchanged: 0, errors };
-  if (rows.length === 0 && errors.length === 0) errors.push({ row: 0, field: '文件', message: '文件里没有数据行' });
+  if (rows.length === 0 && errors.length === 0) errors.push(NO_ROWS);
   if (errors.length) return result;
   try {
-    await inTransaction(db, async (tx) => {
-      // Services bound to the transaction, so every row's writes and audit records commit together.
-      const txDb = tx as unknown as Db;
-      const catalog = new CatalogService(txDb, new RegionService(txDb));
-      for (const p of plans) {
-        if (p.action === 'create') await catalog.createImplementation(p.content, actor);
-        else if (p.action === 'update') await catalog.update(p.id!, p.content, p.lockVersion!, actor);
-        result[p.action === 'create' ? 'created' : p.action === 'update' ? 'updated' : 'unchanged']++;
-      }
-      await recordAudit(tx, { actor, action: 'catalog.implementation.import', targetType: 'catalog_import', targetId: null, regionCode: actor.kind === 'staff' ? actor.regionCode : null, change: { rows: rows.length, created: result.created, updated: result.updated, unchanged: result.unchanged } });
-    });
+    Object.assign(result, await inTransaction(db, (tx) => commitPlans(tx, actor, plans, rows.length)));
   } catch (e) {
     if (!isAppError(e)) throw e;
     // Someone changed an entry between the check and the commit: nothing was written.
-    result.created = result.updated = result.unchanged = 0;
-    result.errors.push({ row: 0, field: '文件', message: `导入未完成，没有写入任何数据：${e.message}${e.detail ? `（${e.detail}）` : ''}` });
+    result.errors.push(commitFailure(e));
     return result;
   }
   result.committed = true;

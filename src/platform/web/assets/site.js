@@ -53,3 +53,39 @@
     synth.cancel();
   });
 })();
+
+// Live progress for long work: an element with data-progress-url polls that JSON status
+// (rowsProcessed / totalRows / status) and updates its <progress>; when the work ends the
+// page reloads to show the result. Without JavaScript the page has a refresh link instead
+// (no timed meta refresh: people must control when a page changes, WCAG 2.2.1).
+(function () {
+  var box = document.querySelector('[data-progress-url]');
+  if (!box || !window.fetch) return;
+  var bar = box.querySelector('progress');
+  var label = box.querySelector('[data-progress-label]');
+  var url = box.getAttribute('data-progress-url');
+  function poll() {
+    window.fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' })
+      .then(function (r) {
+        return r.ok ? r.json() : null;
+      })
+      .then(function (s) {
+        if (!s) return;
+        if (s.status === 'done' || s.status === 'failed') {
+          window.location.reload();
+          return;
+        }
+        var total = s.totalRows || 1;
+        if (bar) {
+          bar.max = total;
+          bar.value = s.rowsProcessed;
+        }
+        if (label) label.textContent = '已检查 ' + s.rowsProcessed + ' / ' + s.totalRows + ' 行（' + Math.floor((s.rowsProcessed * 100) / total) + '%）';
+        window.setTimeout(poll, 2000);
+      })
+      .catch(function () {
+        window.setTimeout(poll, 5000);
+      });
+  }
+  window.setTimeout(poll, 1000);
+})();
