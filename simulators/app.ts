@@ -3,6 +3,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEMO_COMPANIES } from './companies.ts';
 import { registerControl } from './control.ts';
+import { registerCourier } from './courier.ts';
 import { registerElementChecks } from './checks.ts';
 import { registerFace } from './face.ts';
 import { DEFAULT_SLOW_MS, SERVICES, escapeHtml, page, registerAssets, registerBodyParsers, type ServiceMode, type ServiceName, type SimContext } from './kit.ts';
@@ -54,6 +55,7 @@ export function buildSimulatorApp(options: SimulatorAppOptions): SimulatorApp {
   registerFace(app, sim, register, options.livenessTtlMs ?? 120_000);
   const sms = registerSms(app, sim);
   registerLicence(app, sim, options.issuerKey);
+  registerCourier(app, sim);
   registerControl(app, sim);
   app.get('/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(homePage(register.size)));
   return { app, sim, sms };

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 
 import { sm2Sign } from '../src/platform/crypto/sm2.ts';
 import { createRequestVerifier, HEADER, responseSigningInput } from './signing.ts';
 
-export const SERVICES = ['publicSecurity', 'carrier', 'bankCard', 'face', 'sms', 'businessLicence'] as const;
+export const SERVICES = ['publicSecurity', 'carrier', 'bankCard', 'face', 'sms', 'businessLicence', 'courier'] as const;
 export type ServiceName = (typeof SERVICES)[number];
 export const MODES = ['normal', 'slow', 'fail', 'down', 'garbage'] as const;
 export type Mode = (typeof MODES)[number];
@@ -17,6 +17,7 @@ export const SERVICE_LABELS: Record<ServiceName, string> = {
   face: '人脸比对与活体检测',
   sms: '短信网关',
   businessLicence: '市场监管 电子营业执照',
+  courier: '快递公司 邮寄送达',
 };
 
 /** 'slow' waits this long unless told otherwise: beyond any sensible client timeout. */

@@ -38,6 +38,8 @@ export interface Config {
   secrets: Secrets;
   /** Outside verification services (public security, carriers, banks, face, SMS, licence issuer). */
   verifiers: VerifierConfig;
+  /** Storage of uploaded materials (docs/files.md). */
+  files: FilesConfig;
 }
 
 /**
@@ -73,6 +75,32 @@ function verifierConfig(env: Env, production: boolean): VerifierConfig {
     clientPrivateKey: need('VERIFIER_CLIENT_KEY'),
     timeoutMs,
   };
+}
+
+/** Where uploaded materials live (docs/files.md); `maxUploadBytes` bounds each file. */
+export type FilesConfig = { maxUploadBytes: number } & (
+  | { store: 'local'; dir: string }
+  | { store: 's3'; s3: { endpoint: string; bucket: string; region: string; accessKeyId: string; secretAccessKey: string; prefix: string } }
+);
+
+function filesConfig(env: Env, dataDir: string, production: boolean): FilesConfig {
+  const maxUploadBytes = integer(env, 'UPLOAD_MAX_MB', 10, 1, 1024) * 1024 * 1024;
+  const store = oneOf(env, 'FILE_STORE', ['local', 's3'] as const, 'local');
+  if (store === 'local') return { maxUploadBytes, store, dir: path.join(dataDir, 'files') };
+  const need = (name: string): string => {
+    const v = env[name];
+    if (!v) throw new ConfigError(name, 'is required when FILE_STORE=s3');
+    return v;
+  };
+  const endpoint = url(env, 'S3_ENDPOINT', undefined, production ? ['https:'] : ['http:', 'https:']) ?? need('S3_ENDPOINT');
+  const bucket = need('S3_BUCKET');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigError('S3_BUCKET', `"${bucket}" is not a valid bucket name (3–63 of a-z 0-9 . -)`);
+  const region = need('S3_REGION');
+  if (!/^[a-z0-9-]+$/.test(region)) throw new ConfigError('S3_REGION', `"${region}" is not a region name`);
+  const prefix = env.S3_PREFIX ?? '';
+  if (prefix.startsWith('/') || prefix.includes('\\') || [...prefix].some((c) => c.charCodeAt(0) < 32)) throw new ConfigError('S3_PREFIX', 'must not start with / or contain control characters or backslashes');
+  const s3 = { endpoint, bucket, region, accessKeyId: need('S3_ACCESS_KEY_ID'), secretAccessKey: need('S3_SECRET_ACCESS_KEY'), prefix };
+  return { maxUploadBytes, store, s3 };
 }
 
 /** false: no proxy; true: any; a number: that many hops; a list: those addresses or CIDRs. */
@@ -278,5 +306,6 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxy(env),
     secrets: loadSecrets(env, dataDir, production),
     verifiers: verifierConfig(env, production),
+    files: filesConfig(env, dataDir, production),
   };
 }

@@ -4,6 +4,7 @@
 import type { Config } from './config.ts';
 import type { ExternalServices } from './platform/module.ts';
 import { createHttpVerifiers, unavailableVerifiers } from './modules/identity/index.ts';
+import { createHttpCourier, unavailableCourier } from './platform/external/courier.ts';
 import { startSimulators, type RunningSimulators } from '../simulators/index.ts';
 
 export interface ExternalHandle {
@@ -15,7 +16,7 @@ export interface ExternalHandle {
 
 export async function openExternalServices(config: Config): Promise<ExternalHandle> {
   const v = config.verifiers;
-  if (v.mode === 'off') return { external: { identity: unavailableVerifiers() }, simulators: null, close: async () => undefined };
+  if (v.mode === 'off') return { external: { identity: unavailableVerifiers(), courier: unavailableCourier() }, simulators: null, close: async () => undefined };
   const sims = v.mode === 'embedded' ? await startSimulators({ host: '127.0.0.1', port: v.simulatorPort }) : null;
   const upstream = sims
     ? { url: sims.url, servicePublicKey: sims.servicePublicKey, licenceIssuerPublicKey: sims.licenceIssuerPublicKey, clientId: sims.clientId, clientPrivateKey: sims.clientKeyPair.privateKey! }
@@ -29,6 +30,7 @@ export async function openExternalServices(config: Config): Promise<ExternalHand
     clientPrivateKey: upstream.clientPrivateKey,
     timeoutMs: v.timeoutMs,
   });
-  if (!sims) return { external: { identity }, simulators: null, close: async () => undefined };
-  return { external: { identity, devLinks: { smsMailbox: `${sims.url}/sms/mailbox` } }, simulators: sims, close: () => sims.close() };
+  const courier = createHttpCourier({ baseUrl: upstream.url, servicePublicKey: upstream.servicePublicKey, clientId: upstream.clientId, clientPrivateKey: upstream.clientPrivateKey, timeoutMs: v.timeoutMs });
+  if (!sims) return { external: { identity, courier }, simulators: null, close: async () => undefined };
+  return { external: { identity, courier, devLinks: { smsMailbox: `${sims.url}/sms/mailbox` } }, simulators: sims, close: () => sims.close() };
 }

@@ -64,6 +64,11 @@ export class Browser {
     return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
+  /** Plants a cookie, e.g. the session of an account seeded straight into the database. */
+  setCookie(name: string, value: string): void {
+    this.jar.set(name, value);
+  }
+
   /** Takes the cookies of a response made outside get/submit (e.g. a multipart inject). */
   setCookiesFrom(res: LightMyRequestResponse): LightMyRequestResponse {
     return this.keep(res);

@@ -73,6 +73,11 @@ export const ERROR_CODES = {
   FEDERATION_LOGIN_EXPIRED: { status: 400, message: '登录请求已过期或已使用，请重新选择其他地区账户登录' },
   FEDERATION_SIGNATURE_INVALID: { status: 401, message: '节点签名无效或来自不可信的节点' },
   FEDERATION_MESSAGE_INVALID: { status: 400, message: '节点推送的内容不符合要求' },
+  CASE_NOT_FOUND: { status: 404, message: '没有这个办件' },
+  CASE_CONFLICT: { status: 409, message: '办件已被他人处理，请刷新后查看最新状态' },
+  CASE_ACTION_NOT_ALLOWED: { status: 409, message: '办件当前状态不允许此操作' },
+  CASE_NOT_ONLINE: { status: 422, message: '该事项暂不支持网上申请，请到办理地点窗口办理' },
+  CASE_IDEMPOTENCY_REUSED: { status: 409, message: '同一请求标识已用于另一份申请' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,354 @@
+// The rules of a case's life: who may submit what, which action may follow which (the table
+// in state-machine.ts), the working-day clock, and the record every step leaves behind
+// (case_event for the timeline, the audit chain, outbox events for other capabilities).
+import { randomInt } from 'node:crypto';
+import { inTransaction, type Db } from '../../platform/db/database.ts';
+import { recordAudit } from '../../platform/audit/audit.ts';
+import { assertInRegion, type Actor, type RealNameLevel } from '../../platform/http/access.ts';
+import { AppError, type FieldError } from '../../platform/http/errors.ts';
+import { emitEvent } from '../../platform/jobs/outbox.ts';
+import type { PersonalDataCipher } from '../../platform/crypto/personal-data.ts';
+import { maskName } from '../../platform/crypto/personal-data.ts';
+import type { CatalogService, ImplementationContent } from '../catalog/index.ts';
+import { formatCaseNumber, shanghaiDay, type Channel, CHANNELS } from './case-number.ts';
+import { dueDates, extendBySuspension, light, type Light, type WorkingDays } from './deadlines.ts';
+import { TRANSITIONS, CASE_STATES, FINAL_STATES, actionsFrom, canTake, type CaseAction, type CaseState } from './state-machine.ts';
+import * as store from './store.ts';
+import { validateAnswers } from './forms/validate.ts';
+
+export interface MaterialInput {
+  materialId: string;
+  source: 'upload' | 'licence' | 'data' | 'promised';
+  fileHash?: string;
+  fileName?: string;
+  mime?: string;
+  sizeBytes?: number;
+  reference?: string;
+}
+
+export interface SubmitInput {
+  implementationId: string;
+  answers: Record<string, unknown>;
+  materials: MaterialInput[];
+  channel: Channel;
+  idempotencyKey?: string;
+  /** Window intake: the person at the desk, identity checked by the clerk. */
+  applicant?: { kind: 'citizen' | 'company'; accountId: string; name: string; phoneTail: string };
+}
+
+export interface ActInput {
+  /** The version the caller saw: a stale one gets 409 with the current state. */
+  version: number;
+  note?: string;
+  data?: Record<string, unknown>;
+}
+
+export interface CaseView {
+  id: string;
+  caseNumber: string;
+  itemName: string;
+  implementationCode: string;
+  state: CaseState;
+  stateName: string;
+  version: number;
+  step: number;
+  steps: store.CaseStep[];
+  applicantName: string;
+  channel: number;
+  dueOn: string | null;
+  legalDueOn: string | null;
+  light: Light;
+  decision: string | null;
+  deliveryMethod: string | null;
+  submittedAt: Date | null;
+  allowedActions: CaseAction[];
+}
+
+/** Who a case belongs to, as the actor sees it (the proxy acts for the principal). */
+function applicantOf(actor: Actor): { kind: 'citizen' | 'company'; id: string } | null {
+  if (actor.kind === 'citizen') return { kind: 'citizen', id: actor.onBehalfOf?.accountId ?? actor.accountId };
+  if (actor.kind === 'company') return { kind: 'company', id: actor.accountId };
+  return null;
+}
+
+export class CaseService {
+  private readonly db: Db;
+  private readonly catalog: CatalogService;
+  private readonly calendars: { current(): Promise<WorkingDays> };
+  private readonly cipher: PersonalDataCipher;
+  private readonly identity: (actor: Actor) => Promise<{ name: string; phoneTail: string }>;
+  private readonly today: () => string;
+  constructor(deps: { db: Db; catalog: CatalogService; calendar: { current(): Promise<WorkingDays> }; cipher: PersonalDataCipher; identity: (actor: Actor) => Promise<{ name: string; phoneTail: string }>; today?: () => string }) {
+    this.db = deps.db;
+    this.catalog = deps.catalog;
+    this.calendars = deps.calendar;
+    this.cipher = deps.cipher;
+    this.identity = deps.identity;
+    this.today = deps.today ?? (() => { const d = shanghaiDay(); return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`; });
+  }
+
+  phoneTailHash(caseNumber: string, tail: string): string {
+    return this.cipher.blindIndex('mobile', `case-tail|${caseNumber}|${tail}`);
+  }
+
+  async submit(actor: Actor, input: SubmitInput, meta: { requestId?: string }): Promise<{ view: CaseView; created: boolean }> {
+    const published = await this.catalog.published<ImplementationContent>(input.implementationId);
+    if (!published || published.entry.kind !== 'implementation') throw new AppError('CATALOG_ENTRY_NOT_FOUND');
+    const impl = published.content;
+    const window = input.channel === 'window';
+    if (window) {
+      if (actor.kind !== 'staff' || !input.applicant) throw new AppError('FORBIDDEN');
+      assertInRegion(actor, impl.regionCode);
+    } else {
+      if (!impl.channels.includes(input.channel === 'mobile' ? 'mobile' : 'online') && !impl.channels.includes('online')) throw new AppError('CASE_NOT_ONLINE');
+      if (impl.onlineDepth < 3) throw new AppError('CASE_NOT_ONLINE');
+      if (actor.kind === 'citizen' && actor.realNameLevel < impl.minRealNameLevel) {
+        throw new AppError('STEP_UP_REQUIRED', { detail: `该事项网上申请需要实名认证等级 L${impl.minRealNameLevel}`, location: `/account/step-up?level=${impl.minRealNameLevel as RealNameLevel}` });
+      }
+    }
+    const applicant = window ? { kind: input.applicant!.kind, id: input.applicant!.accountId } : applicantOf(actor);
+    if (!applicant) throw new AppError('FORBIDDEN');
+
+    const errors: FieldError[] = [...validateAnswers(impl.formSchema, input.answers), ...this.checkMaterials(impl, input.materials)];
+    if (errors.length) throw new AppError('VALIDATION_FAILED', { errors });
+
+    if (input.idempotencyKey) {
+      const existing = await store.findByIdempotencyKey(this.db, applicant.id, input.idempotencyKey);
+      if (existing) return { view: await this.view(existing), created: false };
+    }
+    const who = window ? { name: input.applicant!.name, phoneTail: input.applicant!.phoneTail } : await this.identity(actor);
+    const steps = stepsOf(impl);
+    const calendar = await this.calendars.current();
+    try {
+      return await inTransaction(this.db, async (tx) => {
+        const channel = CHANNELS[input.channel];
+        const day = shanghaiDay();
+        const serial = await store.nextSerial(tx, impl.regionCode.slice(0, 6), day, channel);
+        const caseNumber = formatCaseNumber(impl.regionCode.slice(0, 6), day, channel, serial);
+        const row = await store.insertCase(tx, {
+          case_number: caseNumber,
+          implementation_id: published.entry.id,
+          implementation_version: published.entry.published_version!,
+          implementation_code: published.entry.code,
+          item_name: impl.name,
+          org_id: impl.orgId,
+          region_code: impl.regionCode,
+          channel,
+          applicant_kind: applicant.kind,
+          applicant_id: applicant.id,
+          applicant_name_sealed: this.cipher.seal('name', who.name),
+          phone_tail_hash: this.phoneTailHash(caseNumber, who.phoneTail),
+          submitted_by: actor.kind === 'citizen' || actor.kind === 'company' || actor.kind === 'staff' ? (actor.kind === 'citizen' ? actor.accountId : actor.kind === 'company' ? (actor.agentAccountId ?? actor.accountId) : actor.accountId) : null,
+          answers: input.answers,
+          state: 'submitted',
+          steps,
+          promised_days: impl.promisedLimitDays,
+          legal_days: impl.legalLimitDays,
+          clock_started_on: null,
+          due_on: null,
+          legal_due_on: null,
+          suspended_since: null,
+          commitment_due_on: null,
+          decision: null,
+          delivery_method: null,
+          pickup_code_hash: null,
+          idempotency_key: input.idempotencyKey ?? null,
+          submitted_at: new Date(),
+          accepted_at: null,
+          decided_at: null,
+          closed_at: null,
+        });
+        await store.insertMaterials(tx, row.id, input.materials.map((m) => ({
+          material_id: m.materialId,
+          name: impl.materials.find((x) => x.id === m.materialId)!.name,
+          source: m.source,
+          file_hash: m.fileHash ?? null,
+          file_name: m.fileName ?? null,
+          mime: m.mime ?? null,
+          size_bytes: m.sizeBytes ?? null,
+          reference: m.reference ?? null,
+        })));
+        await store.insertEvent(tx, { caseId: row.id, action: 'submit', fromState: null, toState: 'submitted', actorKind: actor.kind, actorId: actorIdOf(actor), regionCode: row.region_code, data: { channel } });
+        await recordAudit(tx, { actor, action: 'case.submit', targetType: 'service_case', targetId: row.id, regionCode: row.region_code, change: { caseNumber, implementation: published.entry.code, materials: input.materials.length }, requestId: meta.requestId });
+        await emitEvent(tx, { topic: 'case.submitted', payload: { caseId: row.id, caseNumber }, idempotencyKey: `case.submitted:${row.id}`, regionCode: row.region_code });
+        return { view: await this.view(row, calendar), created: true };
+      });
+    } catch (err) {
+      // The same key raced another request: that one won, answer with its case.
+      if ((err as { code?: unknown }).code === '23505' && input.idempotencyKey) {
+        const existing = await store.findByIdempotencyKey(this.db, applicant.id, input.idempotencyKey);
+        if (existing) return { view: await this.view(existing), created: false };
+      }
+      throw err;
+    }
+  }
+
+  private checkMaterials(impl: ImplementationContent, given: MaterialInput[]): FieldError[] {
+    const errors: FieldError[] = [];
+    for (const m of given) {
+      if (!impl.materials.some((x) => x.id === m.materialId)) errors.push({ field: `materials.${m.materialId}`, message: '该事项没有这项材料' });
+      else if (m.source === 'upload' && !m.fileHash) errors.push({ field: `materials.${m.materialId}`, message: '请上传文件' });
+    }
+    for (const m of impl.materials) {
+      // Conditional (好办) materials and those the platform fetches itself are not demanded here.
+      if (m.required && m.source === 'upload' && !m.when && !given.some((g) => g.materialId === m.id)) {
+        errors.push({ field: `materials.${m.id}`, message: `请提交“${m.name}”` });
+      }
+    }
+    return errors;
+  }
+
+  /** One action on a case, if the table allows it from the current state and the caller may take it. */
+  async act(actor: Actor, caseId: string, action: CaseAction, input: ActInput, meta: { requestId?: string }): Promise<{ view: CaseView; pickupCode?: string }> {
+    const t = TRANSITIONS[action];
+    if (t.needsNote && !input.note?.trim()) throw new AppError('VALIDATION_FAILED', { errors: [{ field: 'note', message: '请填写理由' }] });
+    // The calendar is read before the transaction: on the embedded database the transaction
+    // holds the only connection, and the snapshot answers without another query.
+    const calendar = await this.calendars.current();
+    return inTransaction(this.db, async (tx) => {
+      const row = await store.findCase(tx, caseId, true);
+      if (!row) throw new AppError('CASE_NOT_FOUND');
+      this.authorize(actor, row, t.by);
+      if (row.version !== input.version) throw new AppError('CASE_CONFLICT', { detail: `当前状态：${CASE_STATES[row.state]}（版本 ${row.version}）` });
+      if (!canTake(action, row.state)) throw new AppError('CASE_ACTION_NOT_ALLOWED', { detail: `“${CASE_STATES[row.state]}”时不能“${t.label}”` });
+      const steps = row.steps as store.CaseStep[];
+      const today = this.today();
+      const changes: store.CaseChanges = { state: t.to };
+      const data: Record<string, unknown> = { ...(input.data ?? {}) };
+      let pickupCode: string | undefined;
+      if (action === 'approve_step') {
+        if (row.step >= steps.length - 1) throw new AppError('CASE_ACTION_NOT_ALLOWED', { detail: '已是最后一个环节，请作出准予或不予许可的决定' });
+        changes.step = row.step + 1;
+      }
+      if (action === 'return_step') {
+        if (row.step === 0) throw new AppError('CASE_ACTION_NOT_ALLOWED', { detail: '已是第一个环节' });
+        changes.step = row.step - 1;
+      }
+      if ((action === 'decide_approve' || action === 'decide_reject') && row.step < steps.length - 1) {
+        throw new AppError('CASE_ACTION_NOT_ALLOWED', { detail: `决定须在最后一个环节（${steps[steps.length - 1]!.name}）作出` });
+      }
+      if (t.clock === 'start') {
+        Object.assign(changes, { clock_started_on: today, accepted_at: new Date(), step: 0 }, await dueDates(calendar, today, row.promised_days, row.legal_days, row.region_code).then((d) => ({ due_on: d.dueOn, legal_due_on: d.legalDueOn })));
+        if (action === 'accept_with_commitment') {
+          const due = typeof data.commitmentDueOn === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(data.commitmentDueOn) ? data.commitmentDueOn : null;
+          if (!due || due <= today) throw new AppError('VALIDATION_FAILED', { errors: [{ field: 'commitmentDueOn', message: '请填写申请人承诺补交材料的日期（须晚于今天）' }] });
+          changes.commitment_due_on = due;
+        }
+      }
+      if (t.clock === 'stop') changes.suspended_since = today;
+      if (t.clock === 'resume' && row.suspended_since && row.due_on) {
+        const moved = await extendBySuspension(calendar, row.due_on, row.suspended_since, today, row.region_code);
+        const legal = row.legal_due_on ? await extendBySuspension(calendar, row.legal_due_on, row.suspended_since, today, row.region_code) : null;
+        Object.assign(changes, { due_on: moved.dueOn, legal_due_on: legal?.dueOn ?? null, suspended_since: null, suspended_working_days: row.suspended_working_days + moved.days });
+        data.suspendedWorkingDays = moved.days;
+      }
+      if (t.clock === 'end') Object.assign(changes, { decided_at: new Date(), decision: action === 'decide_approve' ? 'approved' : 'rejected' });
+      if (action === 'deliver') {
+        const method = data.method;
+        if (method !== 'electronic' && method !== 'pickup' && method !== 'post') throw new AppError('VALIDATION_FAILED', { errors: [{ field: 'method', message: '请选择出件方式' }] });
+        changes.delivery_method = method;
+        changes.closed_at = new Date();
+        if (method === 'pickup') {
+          pickupCode = String(randomInt(0, 1_000_000)).padStart(6, '0');
+          changes.pickup_code_hash = this.cipher.blindIndex('mobile', `pickup|${row.case_number}|${pickupCode}`);
+        }
+      }
+      if (FINAL_STATES.includes(t.to) && !changes.closed_at) changes.closed_at = new Date();
+      if (!(await store.updateCase(tx, row.id, row.version, changes))) throw new AppError('CASE_CONFLICT');
+      await store.insertEvent(tx, { caseId: row.id, action, fromState: row.state, toState: t.to, actorKind: actor.kind, actorId: actorIdOf(actor), note: input.note ?? null, data, regionCode: row.region_code });
+      await recordAudit(tx, { actor, action: `case.${action}`, targetType: 'service_case', targetId: row.id, regionCode: row.region_code, change: { from: row.state, to: t.to, step: changes.step ?? row.step, note: input.note ?? null }, requestId: meta.requestId });
+      await emitEvent(tx, { topic: `case.${action}`, payload: { caseId: row.id, caseNumber: row.case_number }, idempotencyKey: `case.${action}:${row.id}:${row.version}`, regionCode: row.region_code });
+      if (action === 'decide_approve') {
+        // The e-licence capability issues the licence from this event (issue 8).
+        await emitEvent(tx, { topic: 'case.completed', payload: { caseId: row.id, caseNumber: row.case_number, implementationId: row.implementation_id, implementationCode: row.implementation_code, applicantKind: row.applicant_kind, applicantId: row.applicant_id }, idempotencyKey: `case.completed:${row.id}`, regionCode: row.region_code });
+      }
+      const updated = (await store.findCase(tx, row.id))!;
+      return { view: await this.view(updated, calendar), ...(pickupCode ? { pickupCode } : {}) };
+    });
+  }
+
+  private authorize(actor: Actor, row: store.CaseRow, by: (typeof TRANSITIONS)[CaseAction]['by']): void {
+    if (by === 'applicant') {
+      const mine = applicantOf(actor);
+      if (!mine || mine.kind !== row.applicant_kind || mine.id !== row.applicant_id) throw new AppError('CASE_NOT_FOUND');
+      return;
+    }
+    if (actor.kind !== 'staff') throw new AppError('FORBIDDEN');
+    assertInRegion(actor, row.region_code);
+    if (actor.orgId && actor.orgId !== row.org_id && !actor.roles.includes('region_admin')) throw new AppError('FORBIDDEN', { detail: '该办件不属于您所在的机构' });
+    if (!by.some((r) => actor.roles.includes(r))) throw new AppError('FORBIDDEN');
+  }
+
+  /** A case for its applicant or for staff in its region; anyone else gets 404, not 403. */
+  async get(actor: Actor, caseId: string): Promise<{ view: CaseView; row: store.CaseRow }> {
+    const row = await store.findCase(this.db, caseId);
+    if (!row) throw new AppError('CASE_NOT_FOUND');
+    if (actor.kind === 'staff') assertInRegion(actor, row.region_code);
+    else {
+      const mine = applicantOf(actor);
+      if (!mine || mine.kind !== row.applicant_kind || mine.id !== row.applicant_id) throw new AppError('CASE_NOT_FOUND');
+    }
+    return { view: await this.view(row), row };
+  }
+
+  async timeline(actor: Actor, caseId: string) {
+    const { row } = await this.get(actor, caseId);
+    return store.listEvents(this.db, row.id, actor.kind !== 'staff');
+  }
+
+  /** Public progress lookup: the case number and the last four digits of the applicant's phone. */
+  async progress(caseNumber: string, phoneTail: string): Promise<{ caseNumber: string; itemName: string; state: string; events: { action: string; at: Date }[] } | null> {
+    const row = await store.findCaseByNumber(this.db, caseNumber);
+    if (!row || row.phone_tail_hash !== this.phoneTailHash(caseNumber, phoneTail)) return null;
+    const events = await store.listEvents(this.db, row.id, true);
+    return { caseNumber, itemName: row.item_name, state: CASE_STATES[row.state], events: events.map((e) => ({ action: TRANSITIONS[e.action as CaseAction]?.label ?? '提交申请', at: e.created_at })) };
+  }
+
+  async mine(actor: Actor, limit = 50): Promise<CaseView[]> {
+    const mine = applicantOf(actor);
+    if (!mine) throw new AppError('FORBIDDEN');
+    return Promise.all((await store.listApplicantCases(this.db, mine.kind, mine.id, limit)).map((r) => this.view(r)));
+  }
+
+  async view(row: store.CaseRow, calendar?: WorkingDays): Promise<CaseView> {
+    const cal = calendar ?? (await this.calendars.current());
+    return {
+      id: row.id,
+      caseNumber: row.case_number,
+      itemName: row.item_name,
+      implementationCode: row.implementation_code,
+      state: row.state,
+      stateName: CASE_STATES[row.state],
+      version: row.version,
+      step: row.step,
+      steps: row.steps as store.CaseStep[],
+      applicantName: maskName(this.cipher.open('name', row.applicant_name_sealed)),
+      channel: row.channel,
+      dueOn: row.due_on,
+      legalDueOn: row.legal_due_on,
+      light: row.state === 'in_review' ? await light(cal, row.due_on, this.today(), row.region_code) : 'none',
+      decision: row.decision,
+      deliveryMethod: row.delivery_method,
+      submittedAt: row.submitted_at,
+      allowedActions: actionsFrom(row.state),
+    };
+  }
+}
+
+function actorIdOf(actor: Actor): string | null {
+  if (actor.kind === 'anonymous') return null;
+  if (actor.kind === 'client') return actor.clientId;
+  return actor.accountId;
+}
+
+/**
+ * The back-office steps after intake, from the implementation's process steps: the steps a
+ * window does (申请, 受理) are intake itself; the rest are approvers' steps, and there is
+ * always a final decision step.
+ */
+export function stepsOf(impl: ImplementationContent): store.CaseStep[] {
+  const back = impl.processSteps.map((s) => s.name).filter((n) => !/申请|受理|提交/.test(n) && !/送达|出件|领取|办结/.test(n));
+  const names = back.length ? back : ['审查', '决定'];
+  if (!/决定|审批|批准|核准|签发/.test(names[names.length - 1]!)) names.push('决定');
+  return names.map((name) => ({ name, role: 'approver' }));
+}
