@@ -36,7 +36,19 @@ describeEachBackend('cases API: apply → intake → review → decision → del
     });
   }
 
-  const upload = { materialId: 'application', source: 'upload', fileHash: 'a'.repeat(64), fileName: '申请书.pdf', mime: 'application/pdf', sizeBytes: 1234 };
+  let upload: Record<string, unknown>;
+
+  /** Uploads a file the way a browser form does (multipart), with the CSRF header. */
+  async function uploadFile(who: { browser: Browser; csrf: string }, name: string, bytes: Buffer): Promise<LightMyRequestResponse> {
+    const boundary = '----yiwang-case-upload';
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+      bytes,
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    return p.app.inject({ method: 'POST', url: '/api/v1/cases/uploads', payload: body, headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'application/json', 'x-csrf-token': who.csrf, cookie: who.browser.cookieHeader } });
+  }
+  const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
   const apply = (key?: string, answers: Record<string, unknown> = { shopName: '知味小馆' }) =>
     call(applicant, 'POST', '/api/v1/cases', { implementationId: implId, answers, materials: [upload] }, key ? { 'idempotency-key': key } : {});
 
@@ -55,6 +67,14 @@ describeEachBackend('cases API: apply → intake → review → decision → del
     await catalog.approve(impl.id, sys);
     implId = impl.id;
     applicant = await signedIn(2);
+    // A program renamed to .pdf and a truncated PDF are refused before anything is stored.
+    const exe = await uploadFile(applicant, '申请书.pdf', Buffer.from('MZ\x90\x00 not a pdf at all'));
+    assert.equal(exe.statusCode, 400, exe.body);
+    const truncated = await uploadFile(applicant, '申请书.pdf', PDF.subarray(0, 20));
+    assert.equal(truncated.statusCode, 400, truncated.body);
+    const stored = await uploadFile(applicant, '申请书.pdf', PDF);
+    assert.equal(stored.statusCode, 201, stored.body);
+    upload = { materialId: 'application', source: 'upload', ...(stored.json() as object) };
     for (const name of ['nj-clerk', 'nj-approver', 'sz-clerk']) {
       const browser = new Browser(p.app);
       await browser.login(name, DEMO_PASSWORD);
@@ -72,6 +92,10 @@ describeEachBackend('cases API: apply → intake → review → decision → del
     const fields = (bad.json() as { errors: { field: string }[] }).errors.map((e) => e.field);
     assert.ok(fields.includes('shopName'), fields.join());
     assert.ok(fields.includes('materials.application'), fields.join());
+    // A file that was never uploaded cannot be referenced.
+    const ghost = await call(applicant, 'POST', '/api/v1/cases', { implementationId: implId, answers: { shopName: 'x' }, materials: [{ ...upload, fileHash: 'f'.repeat(64) }] });
+    assert.equal(ghost.statusCode, 400);
+    assert.match(ghost.body, /没有上传成功/);
 
     // A level-1 account is below the item's minimum (L2): step up first.
     const weak = await signedIn(1);
@@ -125,6 +149,9 @@ describeEachBackend('cases API: apply → intake → review → decision → del
     assert.match(accepted.dueOn, /^\d{4}-\d{2}-\d{2}$/);
     assert.ok(accepted.legalDueOn > accepted.dueOn, 'the legal limit (10) is later than the promised (5)');
     assert.equal(accepted.light, 'green');
+    // The applicant is told: an in-site message now, an SMS through the outbox.
+    const messages = await p.ctx.db.selectFrom('notification').select(['topic', 'sms_status']).where('topic', '=', 'case.accept').execute();
+    assert.deepEqual(messages, [{ topic: 'case.accept', sms_status: 'queued' }]);
 
     // A clerk cannot approve; the approver decides only at the last step.
     assert.equal((await act(clerk, 'approve_step', { version: accepted.version })).statusCode, 403);

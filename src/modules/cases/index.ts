@@ -6,7 +6,11 @@ import { CalendarService } from '../../platform/calendar/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { createCatalogService } from '../catalog/index.ts';
 import { citizenServiceFor } from '../identity/index.ts';
-import { CaseService } from './service.ts';
+import { CaseService, type CaseNotifier } from './service.ts';
+import { TRANSITIONS, type CaseAction } from './state-machine.ts';
+import { uploadRoutes } from './uploads.ts';
+import { fileStoreFromConfig } from '../../platform/files/index.ts';
+import { notify } from '../notifications/index.ts';
 import { caseApiRoutes } from './routes.ts';
 
 export { CaseService, stepsOf, type CaseView, type SubmitInput, type MaterialInput } from './service.ts';
@@ -20,8 +24,11 @@ export function caseServiceFor(ctx: AppContext): CaseService {
   let svc = services.get(ctx);
   if (!svc) {
     const people = citizenServiceFor(ctx);
+    const files = fileStoreFromConfig(ctx.config);
     svc = new CaseService({
       db: ctx.db,
+      fileExists: (sha) => files.has(sha),
+      notifier: caseNotifier(ctx, people),
       catalog: createCatalogService(ctx.db),
       calendar: new CalendarService(ctx.db),
       cipher: new PersonalDataCipher(ctx.config.secrets),
@@ -39,9 +46,37 @@ export function caseServiceFor(ctx: AppContext): CaseService {
   return svc;
 }
 
+const NOTICES: Partial<Record<CaseAction, (itemName: string, extra: { note: string | null; pickupCode?: string }) => string>> = {
+  accept: (item) => `您申请的“${item}”已受理，可在“我的办件”查看进度。`,
+  accept_with_commitment: (item) => `您申请的“${item}”已容缺受理，请按承诺日期补交材料。`,
+  request_correction: (item, e) => `您申请的“${item}”需要补正材料：${e.note ?? ''}`,
+  refuse: (item, e) => `您申请的“${item}”不予受理：${e.note ?? ''}`,
+  decide_approve: (item) => `您申请的“${item}”已办结，准予许可。`,
+  decide_reject: (item, e) => `您申请的“${item}”已办结，不予许可：${e.note ?? ''}`,
+  deliver: (item, e) => (e.pickupCode ? `您申请的“${item}”已可领取，取件码 ${e.pickupCode}。` : `您申请的“${item}”已出件。`),
+};
+
+/** The applicant hears of acceptance, corrections, decisions and delivery, in site and by SMS. */
+function caseNotifier(ctx: AppContext, people: ReturnType<typeof citizenServiceFor>): CaseNotifier {
+  return async (tx, row, action, extra) => {
+    const text = NOTICES[action]?.(row.item_name, extra);
+    if (!text) return;
+    const mobile = row.applicant_kind === 'citizen' ? await people.mobileOf(row.applicant_id, tx) : null;
+    await notify(ctx, tx, {
+      recipient: { kind: row.applicant_kind, accountId: row.applicant_id },
+      regionCode: row.region_code.slice(0, 6),
+      topic: `case.${action}`,
+      title: `${row.item_name}：${TRANSITIONS[action].label}`,
+      body: `${text}（办件编号 ${row.case_number}）`,
+      ...(mobile ? { sms: { mobile, text: `${text.slice(0, 200)}办件编号${row.case_number}` } } : {}),
+    });
+  };
+}
+
 export const casesModule: PlatformModule = {
   name: 'cases',
   routes(app, ctx) {
     caseApiRoutes(app, caseServiceFor(ctx));
+    uploadRoutes(app, fileStoreFromConfig(ctx.config), ctx.config.files.maxUploadBytes);
   },
 };

@@ -36,6 +36,9 @@ export interface SubmitInput {
   applicant?: { kind: 'citizen' | 'company'; accountId: string; name: string; phoneTail: string };
 }
 
+/** Tells the applicant, in the transition's transaction (in-site message, SMS through the outbox). */
+export type CaseNotifier = (tx: import('../../platform/db/database.ts').Queryable, row: store.CaseRow, action: CaseAction, extra: { note: string | null; pickupCode?: string }) => Promise<void>;
+
 export interface ActInput {
   /** The version the caller saw: a stale one gets 409 with the current state. */
   version: number;
@@ -78,12 +81,18 @@ export class CaseService {
   private readonly cipher: PersonalDataCipher;
   private readonly identity: (actor: Actor) => Promise<{ name: string; phoneTail: string }>;
   private readonly today: () => string;
-  constructor(deps: { db: Db; catalog: CatalogService; calendar: { current(): Promise<WorkingDays> }; cipher: PersonalDataCipher; identity: (actor: Actor) => Promise<{ name: string; phoneTail: string }>; today?: () => string }) {
+  private readonly fileExists: (sha256: string) => Promise<boolean>;
+  private readonly notifier: CaseNotifier | null;
+  constructor(deps: {
+    fileExists: (sha256: string) => Promise<boolean>;
+    notifier?: CaseNotifier; db: Db; catalog: CatalogService; calendar: { current(): Promise<WorkingDays> }; cipher: PersonalDataCipher; identity: (actor: Actor) => Promise<{ name: string; phoneTail: string }>; today?: () => string }) {
     this.db = deps.db;
     this.catalog = deps.catalog;
     this.calendars = deps.calendar;
     this.cipher = deps.cipher;
     this.identity = deps.identity;
+    this.fileExists = deps.fileExists;
+    this.notifier = deps.notifier ?? null;
     this.today = deps.today ?? (() => { const d = shanghaiDay(); return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`; });
   }
 
@@ -110,6 +119,9 @@ export class CaseService {
     if (!applicant) throw new AppError('FORBIDDEN');
 
     const errors: FieldError[] = [...validateAnswers(impl.formSchema, input.answers), ...this.checkMaterials(impl, input.materials)];
+    for (const m of input.materials) {
+      if (m.fileHash && !(await this.fileExists(m.fileHash))) errors.push({ field: `materials.${m.materialId}`, message: '文件没有上传成功，请重新上传' });
+    }
     if (errors.length) throw new AppError('VALIDATION_FAILED', { errors });
 
     if (input.idempotencyKey) {
@@ -263,6 +275,7 @@ export class CaseService {
         await emitEvent(tx, { topic: 'case.completed', payload: { caseId: row.id, caseNumber: row.case_number, implementationId: row.implementation_id, implementationCode: row.implementation_code, applicantKind: row.applicant_kind, applicantId: row.applicant_id }, idempotencyKey: `case.completed:${row.id}`, regionCode: row.region_code });
       }
       const updated = (await store.findCase(tx, row.id))!;
+      await this.notifier?.(tx, updated, action, { note: input.note ?? null, pickupCode });
       return { view: await this.view(updated, calendar), ...(pickupCode ? { pickupCode } : {}) };
     });
   }

@@ -257,6 +257,12 @@ export class CitizenService {
     };
   }
 
+  /** The account's mobile in clear, only to send the person a message (never shown). */
+  async mobileOf(accountId: string, db: Queryable = this.db): Promise<string | null> {
+    const account = await store.findCitizenById(db, accountId);
+    return account ? this.cipher.open('mobile', account.mobileSealed) : null;
+  }
+
   /** The factors a session has proven so far. */
   static factorsOf(session: SessionRecord | null): SessionFactors {
     const data = (session?.data ?? {}) as Partial<CitizenSessionData>;
