@@ -123,6 +123,8 @@ test('portal in Chromium: region navigation, 长辈版, region switcher, axe on 
   await t.test('back to standard display, breadcrumbs and the region switcher', async () => {
     await Promise.all([page.waitForURL(base + '/regions/320102002'), page.getByRole('button', { name: '退出长辈版' }).click()]);
     assert.equal(await isElder(page), false);
+    // The URL changes before the new page's stylesheet applies: read the font once it has.
+    await page.waitForLoadState('load');
     const font = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
     assert.equal(font, standardFont);
 
