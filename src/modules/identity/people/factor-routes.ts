@@ -13,19 +13,13 @@ import type { AppContext } from '../../../platform/module.ts';
 import { safeLocalPath } from '../../../platform/web/redirect.ts';
 import { CitizenService } from './service.ts';
 import { FactorService, type TotpEnrolment } from './factors.ts';
-import { LEVEL_NAMES, planStepUp, type Factor } from './levels.ts';
-import * as store from './store.ts';
 import { formErrors, requestMeta } from './routes.ts';
+import { citizen, stepUpPageRenderer } from './step-up-page.ts';
 
 const pages = 'modules/identity/people/pages';
 const Next = Type.Optional(Type.String({ maxLength: 512 }));
 const Level = Type.Integer({ minimum: 1, maximum: 5 });
 const security = { breadcrumbs: [{ href: '/account', label: '用户中心' }, { href: '/account/security', label: '账户安全' }] };
-
-function citizen(req: FastifyRequest) {
-  if (req.actor.kind !== 'citizen' || !req.session) throw new AppError('UNAUTHENTICATED');
-  return { actor: req.actor, session: req.session };
-}
 
 /**
  * Adding or removing a second factor needs a session that has proven as much as the account
@@ -67,13 +61,7 @@ export function factorRoutes(app: FastifyInstance, ctx: AppContext, people: Citi
       { title: '绑定动态口令', status, ...security },
     );
 
-  const stepUpPage = async (req: FastifyRequest, reply: FastifyReply, view: { target: RealNameLevel; next: string; errors: FieldError[] }, status: number) => {
-    const { actor, session } = citizen(req);
-    if (actor.kind !== 'citizen') throw new AppError('FORBIDDEN');
-    const enrolled = await store.listFactors(people.db, actor.accountId);
-    const plan = planStepUp(actor.accountLevel, CitizenService.factorsOf(session), view.target, enrolled.map((f) => f.kind as Factor));
-    return render.page(req, reply, `${pages}/step-up.eta`, { message: '', ...view, plan, actor, levelNames: LEVEL_NAMES }, { title: '二次认证', status });
-  };
+  const stepUpPage = stepUpPageRenderer(render, people);
 
   /** After a factor is proven: the new session cookie, then on to `next` or back to step-up. */
   const afterStepUp = (outcome: { token: string; actor: { kind: string; realNameLevel?: number } }, reply: FastifyReply, level: number, next: string | undefined): string => {

@@ -10,18 +10,14 @@ import type { AppContext } from '../../../platform/module.ts';
 import { safeLocalPath } from '../../../platform/web/redirect.ts';
 import { CitizenService } from './service.ts';
 import { RealNameService, type UpgradeOutcome } from './realname.ts';
-import { LEVEL_NAMES, planStepUp, type Factor } from './levels.ts';
+import { LEVEL_NAMES } from './levels.ts';
 import * as store from './store.ts';
 import { formErrors, requestMeta } from './routes.ts';
+import { citizen, stepUpPageRenderer } from './step-up-page.ts';
 
 const pages = 'modules/identity/people/pages';
 const Next = Type.Optional(Type.String({ maxLength: 512 }));
 const Level = Type.Integer({ minimum: 1, maximum: 5 });
-
-function citizen(req: FastifyRequest) {
-  if (req.actor.kind !== 'citizen' || !req.session) throw new AppError('UNAUTHENTICATED');
-  return { actor: req.actor, session: req.session };
-}
 
 export function realNameRoutes(app: FastifyInstance, ctx: AppContext, people: CitizenService): void {
   const { render, config } = ctx;
@@ -40,13 +36,7 @@ export function realNameRoutes(app: FastifyInstance, ctx: AppContext, people: Ci
     );
   };
 
-  const stepUpPage = async (req: FastifyRequest, reply: FastifyReply, view: { target: RealNameLevel; next: string; errors?: FieldError[]; message?: string }, status = 200) => {
-    const { actor, session } = citizen(req);
-    if (actor.kind !== 'citizen') throw new AppError('FORBIDDEN');
-    const factors = await store.listFactors(people.db, actor.accountId);
-    const plan = planStepUp(actor.accountLevel, CitizenService.factorsOf(session), view.target, factors.map((f) => f.kind as Factor));
-    return render.page(req, reply, `${pages}/step-up.eta`, { errors: [], message: '', ...view, plan, actor, levelNames: LEVEL_NAMES }, { title: '二次认证', status });
-  };
+  const stepUpPage = stepUpPageRenderer(render, people);
 
   /** A raised level: new session cookie, then back to where the person was going. */
   const done = (reply: FastifyReply, outcome: UpgradeOutcome, next: string | undefined, fallback: string) => {
