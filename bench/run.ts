@@ -9,6 +9,7 @@
 // Settings: BENCH_DURATION, BENCH_WARMUP (seconds), BENCH_CONNECTIONS, BENCH_BACKENDS,
 // BENCH_CATALOG_SIZE.
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -19,8 +20,10 @@ import { identityEndpoints, parseIdentitySeed, type IdentitySeed } from './ident
 import { installSignalCleanup, releaseAll, startChild, trackDir, trackSync, waitExit, waitReady, type Child } from './processes.ts';
 import {
   benchSettings,
+  CASES_PREFIX,
   catalogEndpoints,
   checkResponse,
+  type CasesFigures,
   ENDPOINTS,
   failuresOf,
   latencyPercentiles,
@@ -136,6 +139,36 @@ async function seedCatalog(backend: BackendName, env: NodeJS.ProcessEnv): Promis
   return { catalog: seed, identity };
 }
 
+/**
+ * bench/cases.ts in a child, on its own database (a fresh PGlite directory, or a new database
+ * in the same PostgreSQL cluster) without the demo catalogue: it publishes its own item.
+ */
+async function casesBench(backend: BackendName, env: NodeJS.ProcessEnv, clusterUrl: string): Promise<CasesFigures | { failure: string }> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'yiwang-bench-cases-'));
+  const removeDataDir = trackDir(dataDir);
+  try {
+    let databaseUrl = '';
+    if (clusterUrl) {
+      const admin = new pg.Client({ connectionString: clusterUrl });
+      await admin.connect();
+      await admin.query('create database yiwang_cases');
+      await admin.end();
+      databaseUrl = clusterUrl.replace(/\/postgres$/, '/yiwang_cases');
+    }
+    const child = startChild(`case bench (${backend})`, path.join(root, 'bench', 'cases.ts'), { ...env, DATA_DIR: dataDir, DATABASE_URL: databaseUrl, DEMO_CATALOG: 'false', BENCH_DURATION: String(settings.durationSeconds) });
+    const code = await waitExit(child, SEED_TIMEOUT_MS);
+    const line = child.output().split('\n').reverse().find((l) => l.startsWith(CASES_PREFIX));
+    if (code !== 0 || !line) return { failure: `${child.name} failed (exit ${code}): ${child.output().slice(-2000)}` };
+    const figures = JSON.parse(line.slice(CASES_PREFIX.length)) as CasesFigures;
+    note(`${backend}: case submissions ${figures.submissionsPerSecond}/s vs bare inserts ${figures.bareInsertsPerSecond}/s (ratio ${figures.ratioToBareInsert}); workbench at ${figures.casesInTable} cases: ${Object.entries(figures.workbench).map(([k, v]) => `${k} p99 ${v.p99Ms} ms`).join('; ')}`);
+    return figures;
+  } catch (err) {
+    return { failure: err instanceof Error ? err.message : String(err) };
+  } finally {
+    await removeDataDir();
+  }
+}
+
 async function startApp(backend: BackendName, env: NodeJS.ProcessEnv): Promise<RunningApp> {
   const started = Date.now();
   const child = startChild(`app (${backend})`, path.join(root, 'src', 'main.ts'), env);
@@ -187,6 +220,10 @@ async function measureBackend(backend: BackendName, baselineUrl: string, pgBin: 
       report.endpoints[name] = stats;
       note(`${backend}: ${line(name, stats)}`);
     }
+    // The case bench runs in-process against the database, so the app stops first.
+    await app.child.stop();
+    app = null;
+    report.cases = await casesBench(backend, env, databaseUrl);
     return report;
   } finally {
     // Stop this backend's servers before the next one starts, so they do not share the CPU.

@@ -33,6 +33,8 @@ export type EndpointEntry = EndpointStats | EndpointFailure;
 
 /** bench/seed-catalog.ts prints its CatalogSeed as JSON on a stdout line starting with this. */
 export const SEED_PREFIX = 'BENCH_SEED ';
+/** bench/cases.ts prints its CasesFigures on a stdout line starting with this. */
+export const CASES_PREFIX = 'BENCH_CASES ';
 
 /** The CatalogSeed in a seed run's output, or null if it printed none. */
 export function parseSeedOutput(output: string): CatalogSeed | null {
@@ -60,6 +62,20 @@ export interface BackendReport {
   baseline: EndpointStats | null;
   endpoints: Record<string, EndpointEntry>;
   catalog?: CatalogSeed;
+  /** bench/cases.ts: submissions vs bare inserts, workbench latency at 100k cases. */
+  cases?: CasesFigures | EndpointFailure;
+}
+
+/** What bench/cases.ts prints (kept here so the report type has no I/O imports). */
+export interface CasesFigures {
+  bareInsertsPerSecond: number;
+  submissionsPerSecond: number;
+  /** Submissions ÷ bare inserts, measured in the same run. */
+  ratioToBareInsert: number | null;
+  casesInTable: number;
+  generateSeconds: number;
+  /** Per query: p50/p99 in ms over the repetitions, a primary-key lookup as the reference. */
+  workbench: Record<string, { p50Ms: number; p99Ms: number; rows: number; runs: number }>;
 }
 
 export interface BenchMeta {
@@ -211,7 +227,7 @@ export function summarize(result: LoadResult, baselineRps: number | null): Endpo
   };
 }
 
-export function isFailure(entry: EndpointEntry): entry is EndpointFailure {
+export function isFailure(entry: EndpointEntry | CasesFigures): entry is EndpointFailure {
   return 'failure' in entry;
 }
 
@@ -227,7 +243,8 @@ export function checkResponse(endpoint: Endpoint, status: number, contentType: s
 /** Every reason the run must exit non-zero: a benchmark of error pages is worthless. */
 export function failuresOf(report: Pick<BenchReport, 'backends'>): string[] {
   const out: string[] = [];
-  for (const [backend, { baseline, endpoints }] of Object.entries(report.backends)) {
+  for (const [backend, { baseline, endpoints, cases }] of Object.entries(report.backends)) {
+    if (cases && isFailure(cases)) out.push(`${backend} cases: ${cases.failure}`);
     const all: [string, EndpointEntry | null][] = [['baseline', baseline], ...Object.entries(endpoints)];
     for (const [name, entry] of all) {
       if (entry === null) out.push(`${backend} ${name}: not measured`);

@@ -8,6 +8,7 @@ import { ssoModule } from './modules/sso/index.ts';
 import { federationModule } from './modules/federation/index.ts';
 import { catalogModule } from './modules/catalog/index.ts';
 import { casesModule } from './modules/cases/index.ts';
+import { sealsModule } from './modules/seals/index.ts';
 import { portalModule } from './modules/portal/index.ts';
 
-export const modules: PlatformModule[] = [calendarModule, regionsModule, identityModule, notificationsModule, ssoModule, federationModule, catalogModule, casesModule, portalModule];
+export const modules: PlatformModule[] = [calendarModule, regionsModule, identityModule, notificationsModule, ssoModule, federationModule, catalogModule, casesModule, sealsModule, portalModule];

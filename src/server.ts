@@ -15,6 +15,8 @@ import { CalendarService } from './platform/calendar/index.ts';
 import { RegionService } from './modules/regions/index.ts';
 import { StaffService } from './modules/identity/index.ts';
 import { purgeExpiredPayloads } from './modules/sso/index.ts';
+import { certificateAuthorityStep } from './modules/seals/index.ts';
+import { startCaseSchedules, type CaseSchedules } from './modules/cases/index.ts';
 import { loadDemoData } from '../demo/load.ts';
 import { loadDemoCatalog } from '../demo/load-catalog.ts';
 
@@ -92,6 +94,7 @@ const PREPARE_STEPS: readonly PrepareStep[] = [
       }
     },
   },
+  certificateAuthorityStep,
   {
     name: 'demo data',
     async run({ config, db, log }) {
@@ -172,6 +175,9 @@ export async function startPlatform(config: Config, log: Logger, options: StartO
     for (const mod of modules) for (const h of mod.handlers?.(built.ctx) ?? []) worker.register(h);
     worker.start();
   }
+  // 督办 of overdue cases and the sweep of uploads no case or draft refers to: both
+  // idempotent, run by the nodes that do background work.
+  const caseSchedules: CaseSchedules | null = config.workerEnabled ? startCaseSchedules(built.ctx) : null;
   // Idempotent, so every node may run it on its own timer.
   let purging: Promise<void> | null = null;
   const purgeTimer = setInterval(() => {
@@ -188,6 +194,7 @@ export async function startPlatform(config: Config, log: Logger, options: StartO
   const close = () =>
     (closing ??= (async () => {
       clearInterval(purgeTimer);
+      await caseSchedules?.stop();
       // New requests get 503 SHUTTING_DOWN; Fastify waits for the ones in flight.
       built.beginClosing();
       try {

@@ -82,12 +82,11 @@ describeEachBackend('guides (办事指南, 好办)', (getDb) => {
       '食品经营许可（新办）', '申请人已取得营业执照等合法主体资格', '原许可证在有效期届满前',
       '食品经营许可申请书', '电子件 1 份', '必须提交', '申请人提交', '电子证照免提交（营业执照）', '数据共享免提交（人口基础信息）', '复印件 2 份', '按需提交', '标明功能分区', '空白表格',
       '<strong>审查</strong>：材料审查和现场核查', '20 个工作日', '5 个工作日', '工本费：¥12.00', '苏价费〔2020〕1号', '食品检验',
-      '市民中心 2 楼', '工作日 9:00-17:00', 'tel:025-12345', '12345', '网上办理、窗口办理', '0 次（不见面办理，零跑动）', '四级：全程网办', 'L3 ', '网上办理入口即将开放',
+      '市民中心 2 楼', '工作日 9:00-17:00', 'tel:025-12345', '12345', '网上办理、窗口办理', '0 次（不见面办理，零跑动）', '四级：全程网办', 'L3 ', `/cases/apply/${implId}`,
       `/guides/${implId}/qr.svg`, `/guides/${implId}.pdf`, 'media="print"', '<legend>是否首次申请？</legend>', 'type="radio"',
     ]) {
       assert.ok(body.includes(text), `page lacks ${text}`);
     }
-    assert.ok(!body.includes('/apply/'), 'no link to the unbuilt application form');
     assert.ok(!body.includes('请注意'), 'no review notice for an unrevised item');
     assert.match(body, /未回答时列出全部情形/);
   });
@@ -107,7 +106,7 @@ describeEachBackend('guides (办事指南, 好办)', (getDb) => {
     assert.equal(guide.fees.items[0].amountText, '¥12.00');
     assert.equal(guide.materials.length, 5);
     assert.equal(guide.links.mobile, `${p.config.publicUrl.replace(/\/$/, '')}/guides/${implId}`);
-    assert.deepEqual(guide.onlineApplication, { offered: true, available: false, message: '网上办理入口即将开放' });
+    assert.deepEqual(guide.onlineApplication, { offered: true, available: true, message: null });
     const spec = (await p.app.inject('/openapi.json')).json();
     assert.ok(spec.paths['/api/v1/catalog/guides/{id}'], 'the API is documented');
   });

@@ -206,6 +206,7 @@ export const HEALTH: DemoCatalogGroup = {
         venueAddress: str('经营地址', 200),
         area: { type: 'number', title: '营业面积（平方米）', minimum: 1, maximum: 1000000 },
       }, ['kind', 'venueType', 'venueAddress']),
+      commitmentApproval: { allowed: true, verifyWithinDays: 30, text: '本单位承诺：公共场所卫生设施、布局和从业人员健康证明符合公共场所卫生许可条件，所提交材料真实有效；如与承诺不符，愿承担许可被撤销等法律责任。' },
     }, { where: { counter: '卫生健康窗口' } }),
   ],
 };

@@ -107,6 +107,7 @@ export const MARKET_REGULATION: DemoCatalogGroup = {
         projects: { type: 'array', title: '经营项目', minItems: 1, uniqueItems: true, items: { type: 'string', title: '经营项目', enum: ['预包装食品销售（含冷藏冷冻食品）', '散装食品销售', '特殊食品销售', '热食类食品制售', '冷食类食品制售', '生食类食品制售', '半成品制售', '自制饮品制售'] } },
         manager: str('食品安全管理人员', 30),
       }, ['kind', 'operatorType', 'premises', 'projects']),
+      commitmentApproval: { allowed: true, verifyWithinDays: 20, text: '本人承诺：经营场所、设备设施、管理制度和人员符合食品经营许可条件，所提交材料真实有效；如与承诺不符，愿承担许可被撤销等法律责任。' },
     }, { where: { counter: '市场监管综合窗口' }, overrides: { [KUNSHAN]: { promisedLimitDays: 2 }, [WUZHONG]: { promisedLimitDays: 2 } } }),
 
     impl('01-0202-000', FLAGSHIP, {

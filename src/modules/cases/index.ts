@@ -12,10 +12,19 @@ import { uploadRoutes } from './uploads.ts';
 import { fileStoreFromConfig } from '../../platform/files/index.ts';
 import { notify } from '../notifications/index.ts';
 import { caseApiRoutes } from './routes.ts';
+import { citizenCaseRoutes } from './citizen/routes.ts';
+import { RegionService } from '../regions/index.ts';
+import { courierOf } from '../../platform/external/courier.ts';
+import { supervisionRoutes, supervisionServiceFor } from './supervision-routes.ts';
+import { staffCaseRoutes } from './staff/routes.ts';
 
 export { CaseService, stepsOf, type CaseView, type SubmitInput, type MaterialInput } from './service.ts';
 export { CASE_STATES, TRANSITIONS, CASE_ACTIONS, type CaseAction, type CaseState } from './state-machine.ts';
 export { formatCaseNumber, isCaseNumber } from './case-number.ts';
+export { SPECIAL_PROCEDURES, type SpecialProcedure } from './state-machine.ts';
+export { startCaseSchedules, escalateOverdue, staffNotifier, sweepCaseFiles, todayInShanghai, ESCALATION_LEVELS, type CaseSchedules } from './escalation.ts';
+export { SUPERVISION_SCOPE } from './supervision-routes.ts';
+export { registerMaterialSource, materialSources, type MaterialSource, type MaterialCandidate } from './citizen/material-sources.ts';
 export { renderForm, formFields, parseForm, validateAnswers, FORM_FIELD, SOURCE_LABELS, type RenderFormInput, type Provenance } from './forms/index.ts';
 
 const services = new WeakMap<AppContext, CaseService>();
@@ -28,6 +37,8 @@ export function caseServiceFor(ctx: AppContext): CaseService {
     svc = new CaseService({
       db: ctx.db,
       fileExists: (sha) => files.has(sha),
+      organisation: organisationLookup(ctx),
+      courier: () => courierOf(ctx.external),
       notifier: caseNotifier(ctx, people),
       catalog: createCatalogService(ctx.db),
       calendar: new CalendarService(ctx.db),
@@ -46,12 +57,27 @@ export function caseServiceFor(ctx: AppContext): CaseService {
   return svc;
 }
 
+/** An organisation by id for transfer checks and post senders; null when there is none. */
+function organisationLookup(ctx: AppContext) {
+  const regions = new RegionService(ctx.db);
+  return async (id: string) => {
+    try {
+      const o = await regions.organisation(id);
+      return { id: o.id, regionCode: o.regionCode, name: o.name };
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'ORG_NOT_FOUND') return null;
+      throw err;
+    }
+  };
+}
+
 const NOTICES: Partial<Record<CaseAction, (itemName: string, extra: { note: string | null; pickupCode?: string }) => string>> = {
   accept: (item) => `您申请的“${item}”已受理，可在“我的办件”查看进度。`,
   accept_with_commitment: (item) => `您申请的“${item}”已容缺受理，请按承诺日期补交材料。`,
   request_correction: (item, e) => `您申请的“${item}”需要补正材料：${e.note ?? ''}`,
   refuse: (item, e) => `您申请的“${item}”不予受理：${e.note ?? ''}`,
   decide_approve: (item) => `您申请的“${item}”已办结，准予许可。`,
+  accept_on_commitment: (item) => `您申请的“${item}”已按告知承诺制准予许可，请按承诺条件经营，有关部门将在规定期限内核查。`,
   decide_reject: (item, e) => `您申请的“${item}”已办结，不予许可：${e.note ?? ''}`,
   deliver: (item, e) => (e.pickupCode ? `您申请的“${item}”已可领取，取件码 ${e.pickupCode}。` : `您申请的“${item}”已出件。`),
 };
@@ -77,6 +103,9 @@ export const casesModule: PlatformModule = {
   name: 'cases',
   routes(app, ctx) {
     caseApiRoutes(app, caseServiceFor(ctx));
+    supervisionRoutes(app, caseServiceFor(ctx), supervisionServiceFor(ctx, organisationLookup(ctx)));
     uploadRoutes(app, fileStoreFromConfig(ctx.config), ctx.config.files.maxUploadBytes);
+    citizenCaseRoutes(app, ctx);
+    staffCaseRoutes(app, ctx);
   },
 };

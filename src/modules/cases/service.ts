@@ -15,6 +15,10 @@ import { dueDates, extendBySuspension, light, type Light, type WorkingDays } fro
 import { TRANSITIONS, CASE_STATES, FINAL_STATES, actionsFrom, canTake, type CaseAction, type CaseState } from './state-machine.ts';
 import * as store from './store.ts';
 import { validateAnswers } from './forms/validate.ts';
+import { stepsOf } from './steps.ts';
+import { NEEDS_PREPARATION, prepare, resumeData, type Prepared, type RuleDeps } from './rules.ts';
+
+export { stepsOf };
 
 export interface MaterialInput {
   materialId: string;
@@ -44,6 +48,8 @@ export interface ActInput {
   version: number;
   note?: string;
   data?: Record<string, unknown>;
+  /** The caller's own writes in the transition's transaction, after the checks (补正: new answers and materials); its changes join the transition's. */
+  alongside?: (tx: import('../../platform/db/database.ts').Queryable, row: store.CaseRow) => Promise<store.CaseChanges>;
 }
 
 export interface CaseView {
@@ -63,6 +69,9 @@ export interface CaseView {
   light: Light;
   decision: string | null;
   deliveryMethod: string | null;
+  /** The special procedure running while suspended (expert_review, public_notice, …). */
+  specialProcedure: string | null;
+  trackingNumber: string | null;
   submittedAt: Date | null;
   allowedActions: CaseAction[];
 }
@@ -83,8 +92,13 @@ export class CaseService {
   private readonly today: () => string;
   private readonly fileExists: (sha256: string) => Promise<boolean>;
   private readonly notifier: CaseNotifier | null;
+  private readonly rules: RuleDeps;
   constructor(deps: {
     fileExists: (sha256: string) => Promise<boolean>;
+    /** Transfer checks the target organisation; post delivery names the sender. */
+    organisation?: RuleDeps['organisation'];
+    /** Delivery by post (read at each use, so the adapter can be swapped). */
+    courier?: RuleDeps['courier'];
     notifier?: CaseNotifier; db: Db; catalog: CatalogService; calendar: { current(): Promise<WorkingDays> }; cipher: PersonalDataCipher; identity: (actor: Actor) => Promise<{ name: string; phoneTail: string }>; today?: () => string }) {
     this.db = deps.db;
     this.catalog = deps.catalog;
@@ -93,6 +107,11 @@ export class CaseService {
     this.identity = deps.identity;
     this.fileExists = deps.fileExists;
     this.notifier = deps.notifier ?? null;
+    this.rules = {
+      implementation: async (id) => (await deps.catalog.published<ImplementationContent>(id))?.content ?? null,
+      ...(deps.organisation ? { organisation: deps.organisation } : {}),
+      ...(deps.courier ? { courier: deps.courier } : {}),
+    };
     this.today = deps.today ?? (() => { const d = shanghaiDay(); return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`; });
   }
 
@@ -217,16 +236,23 @@ export class CaseService {
     // The calendar is read before the transaction: on the embedded database the transaction
     // holds the only connection, and the snapshot answers without another query.
     const calendar = await this.calendars.current();
+    let prepared: Prepared = { changes: {}, data: {} };
+    if (NEEDS_PREPARATION.has(action)) {
+      // Checked before anything outside is asked (the courier must not ship a case we refuse).
+      const seen = await store.findCase(this.db, caseId);
+      if (!seen) throw new AppError('CASE_NOT_FOUND');
+      this.check(actor, seen, action, input.version);
+      prepared = await prepare(this.rules, action, seen, input.data ?? {});
+    }
     return inTransaction(this.db, async (tx) => {
       const row = await store.findCase(tx, caseId, true);
       if (!row) throw new AppError('CASE_NOT_FOUND');
-      this.authorize(actor, row, t.by);
-      if (row.version !== input.version) throw new AppError('CASE_CONFLICT', { detail: `当前状态：${CASE_STATES[row.state]}（版本 ${row.version}）` });
-      if (!canTake(action, row.state)) throw new AppError('CASE_ACTION_NOT_ALLOWED', { detail: `“${CASE_STATES[row.state]}”时不能“${t.label}”` });
+      this.check(actor, row, action, input.version);
+      if (action === 'resume') prepared = resumeData(row);
       const steps = row.steps as store.CaseStep[];
       const today = this.today();
-      const changes: store.CaseChanges = { state: t.to };
-      const data: Record<string, unknown> = { ...(input.data ?? {}) };
+      const changes: store.CaseChanges = { ...(input.alongside ? await input.alongside(tx, row) : {}), state: t.to, ...prepared.changes };
+      const data: Record<string, unknown> = prepared.replaceData ? { ...prepared.data } : { ...(input.data ?? {}), ...prepared.data };
       let pickupCode: string | undefined;
       if (action === 'approve_step') {
         if (row.step >= steps.length - 1) throw new AppError('CASE_ACTION_NOT_ALLOWED', { detail: '已是最后一个环节，请作出准予或不予许可的决定' });
@@ -239,7 +265,7 @@ export class CaseService {
       if ((action === 'decide_approve' || action === 'decide_reject') && row.step < steps.length - 1) {
         throw new AppError('CASE_ACTION_NOT_ALLOWED', { detail: `决定须在最后一个环节（${steps[steps.length - 1]!.name}）作出` });
       }
-      if (t.clock === 'start') {
+      if (t.clock === 'start' || t.clock === 'instant') {
         Object.assign(changes, { clock_started_on: today, accepted_at: new Date(), step: 0 }, await dueDates(calendar, today, row.promised_days, row.legal_days, row.region_code).then((d) => ({ due_on: d.dueOn, legal_due_on: d.legalDueOn })));
         if (action === 'accept_with_commitment') {
           const due = typeof data.commitmentDueOn === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(data.commitmentDueOn) ? data.commitmentDueOn : null;
@@ -254,7 +280,11 @@ export class CaseService {
         Object.assign(changes, { due_on: moved.dueOn, legal_due_on: legal?.dueOn ?? null, suspended_since: null, suspended_working_days: row.suspended_working_days + moved.days });
         data.suspendedWorkingDays = moved.days;
       }
-      if (t.clock === 'end') Object.assign(changes, { decided_at: new Date(), decision: action === 'decide_approve' ? 'approved' : 'rejected' });
+      if (t.clock === 'end') {
+        const used = row.clock_started_on ? (await calendar.countWorkingDays(row.clock_started_on, today, row.region_code)) - row.suspended_working_days : null;
+        Object.assign(changes, { decided_at: new Date(), decided_on: today, working_days_used: used === null ? null : Math.max(0, used), decision: action === 'decide_approve' ? 'approved' : 'rejected' });
+      }
+      if (t.clock === 'instant') Object.assign(changes, { decided_at: new Date(), decided_on: today });
       if (action === 'deliver') {
         const method = data.method;
         if (method !== 'electronic' && method !== 'pickup' && method !== 'post') throw new AppError('VALIDATION_FAILED', { errors: [{ field: 'method', message: '请选择出件方式' }] });
@@ -267,10 +297,11 @@ export class CaseService {
       }
       if (FINAL_STATES.includes(t.to) && !changes.closed_at) changes.closed_at = new Date();
       if (!(await store.updateCase(tx, row.id, row.version, changes))) throw new AppError('CASE_CONFLICT');
+      await prepared.inTransaction?.(tx, row, today, calendar);
       await store.insertEvent(tx, { caseId: row.id, action, fromState: row.state, toState: t.to, actorKind: actor.kind, actorId: actorIdOf(actor), note: input.note ?? null, data, regionCode: row.region_code });
       await recordAudit(tx, { actor, action: `case.${action}`, targetType: 'service_case', targetId: row.id, regionCode: row.region_code, change: { from: row.state, to: t.to, step: changes.step ?? row.step, note: input.note ?? null }, requestId: meta.requestId });
       await emitEvent(tx, { topic: `case.${action}`, payload: { caseId: row.id, caseNumber: row.case_number }, idempotencyKey: `case.${action}:${row.id}:${row.version}`, regionCode: row.region_code });
-      if (action === 'decide_approve') {
+      if (action === 'decide_approve' || action === 'accept_on_commitment') {
         // The e-licence capability issues the licence from this event (issue 8).
         await emitEvent(tx, { topic: 'case.completed', payload: { caseId: row.id, caseNumber: row.case_number, implementationId: row.implementation_id, implementationCode: row.implementation_code, applicantKind: row.applicant_kind, applicantId: row.applicant_id }, idempotencyKey: `case.completed:${row.id}`, regionCode: row.region_code });
       }
@@ -278,6 +309,14 @@ export class CaseService {
       await this.notifier?.(tx, updated, action, { note: input.note ?? null, pickupCode });
       return { view: await this.view(updated, calendar), ...(pickupCode ? { pickupCode } : {}) };
     });
+  }
+
+  /** Who may, on which version, from which state: the same checks before and inside the transaction. */
+  private check(actor: Actor, row: store.CaseRow, action: CaseAction, version: number): void {
+    const t = TRANSITIONS[action];
+    this.authorize(actor, row, t.by);
+    if (row.version !== version) throw new AppError('CASE_CONFLICT', { detail: `当前状态：${CASE_STATES[row.state]}（版本 ${row.version}）` });
+    if (!canTake(action, row.state)) throw new AppError('CASE_ACTION_NOT_ALLOWED', { detail: `“${CASE_STATES[row.state]}”时不能“${t.label}”` });
   }
 
   private authorize(actor: Actor, row: store.CaseRow, by: (typeof TRANSITIONS)[CaseAction]['by']): void {
@@ -342,6 +381,8 @@ export class CaseService {
       light: row.state === 'in_review' ? await light(cal, row.due_on, this.today(), row.region_code) : 'none',
       decision: row.decision,
       deliveryMethod: row.delivery_method,
+      specialProcedure: row.special_procedure,
+      trackingNumber: row.tracking_number,
       submittedAt: row.submitted_at,
       allowedActions: actionsFrom(row.state),
     };
@@ -352,16 +393,4 @@ function actorIdOf(actor: Actor): string | null {
   if (actor.kind === 'anonymous') return null;
   if (actor.kind === 'client') return actor.clientId;
   return actor.accountId;
-}
-
-/**
- * The back-office steps after intake, from the implementation's process steps: the steps a
- * window does (申请, 受理) are intake itself; the rest are approvers' steps, and there is
- * always a final decision step.
- */
-export function stepsOf(impl: ImplementationContent): store.CaseStep[] {
-  const back = impl.processSteps.map((s) => s.name).filter((n) => !/申请|受理|提交/.test(n) && !/送达|出件|领取|办结/.test(n));
-  const names = back.length ? back : ['审查', '决定'];
-  if (!/决定|审批|批准|核准|签发/.test(names[names.length - 1]!)) names.push('决定');
-  return names.map((name) => ({ name, role: 'approver' }));
 }

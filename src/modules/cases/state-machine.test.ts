@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CASE_ACTIONS, CASE_STATES, FINAL_STATES, TRANSITIONS, actionsFrom, canTake, type CaseState } from './state-machine.ts';
+import { CASE_ACTIONS, CASE_STATES, FINAL_STATES, SPECIAL_PROCEDURES, TRANSITIONS, actionsFrom, canTake, isSpecialProcedure, type CaseAction, type CaseState } from './state-machine.ts';
 import { formatCaseNumber, isCaseNumber } from './case-number.ts';
 import { stepsOf } from './service.ts';
 
@@ -21,6 +21,57 @@ test('every action is allowed from exactly the states the table lists, and refus
   assert.ok(refused > allowed);
 });
 
+// Written out by hand, not derived from the table: a change to who may do what from where has
+// to be made twice, here deliberately.
+const EXPECTED_FROM: Record<CaseAction, CaseState[]> = {
+  accept: ['submitted'],
+  accept_with_commitment: ['submitted'],
+  accept_on_commitment: ['submitted'],
+  request_correction: ['submitted'],
+  resubmit: ['correction_requested'],
+  refuse: ['submitted'],
+  approve_step: ['in_review'],
+  return_step: ['in_review'],
+  transfer: ['in_review'],
+  suspend: ['in_review'],
+  resume: ['suspended'],
+  decide_approve: ['in_review'],
+  decide_reject: ['in_review'],
+  deliver: ['approved'],
+  withdraw: ['submitted', 'correction_requested'],
+};
+
+test('every (action, state) pair matches the hand-written list: allowed ones allowed, every other refused', () => {
+  assert.deepEqual([...CASE_ACTIONS].sort(), (Object.keys(EXPECTED_FROM) as CaseAction[]).sort());
+  let illegal = 0;
+  for (const action of CASE_ACTIONS) {
+    for (const state of STATES) {
+      const ok = EXPECTED_FROM[action].includes(state);
+      assert.equal(canTake(action, state), ok, `${action} from ${state}`);
+      assert.equal(actionsFrom(state).includes(action), ok, `${action} listed for ${state}`);
+      if (!ok) illegal++;
+    }
+  }
+  assert.equal(illegal, CASE_ACTIONS.length * STATES.length - Object.values(EXPECTED_FROM).flat().length);
+});
+
+test('告知承诺 approves at once for intake staff; transfer is for approvers and region administrators, with a reason', () => {
+  assert.equal(TRANSITIONS.accept_on_commitment.to, 'approved');
+  assert.equal(TRANSITIONS.accept_on_commitment.clock, 'instant');
+  assert.deepEqual(TRANSITIONS.accept_on_commitment.by, ['window_clerk', 'approver']);
+  assert.equal(TRANSITIONS.transfer.to, 'in_review');
+  assert.deepEqual(TRANSITIONS.transfer.by, ['approver', 'region_admin']);
+  assert.ok(TRANSITIONS.transfer.needsNote);
+  assert.ok(!TRANSITIONS.accept_on_commitment.needsNote);
+});
+
+test('special procedures have Chinese names and nothing else passes as one', () => {
+  assert.deepEqual(Object.keys(SPECIAL_PROCEDURES), ['expert_review', 'public_notice', 'hearing', 'onsite_inspection', 'other']);
+  assert.equal(SPECIAL_PROCEDURES.hearing, '听证');
+  for (const p of Object.keys(SPECIAL_PROCEDURES)) assert.ok(isSpecialProcedure(p));
+  for (const bad of ['', 'toString', 'constructor', 'HEARING', null, 1]) assert.ok(!isSpecialProcedure(bad), String(bad));
+});
+
 test('final states allow nothing; every state is reachable from submission', () => {
   for (const s of FINAL_STATES) assert.deepEqual(actionsFrom(s), [], s);
   const reached = new Set<CaseState>(['submitted']);
@@ -37,7 +88,7 @@ test('final states allow nothing; every state is reachable from submission', () 
 });
 
 test('refusals, corrections, returns, rejections and suspensions need a reason', () => {
-  for (const a of ['refuse', 'request_correction', 'return_step', 'decide_reject', 'suspend', 'accept_with_commitment'] as const) assert.ok(TRANSITIONS[a].needsNote, a);
+  for (const a of ['refuse', 'request_correction', 'return_step', 'decide_reject', 'suspend', 'accept_with_commitment', 'transfer'] as const) assert.ok(TRANSITIONS[a].needsNote, a);
   for (const a of ['accept', 'approve_step', 'decide_approve', 'resubmit'] as const) assert.ok(!TRANSITIONS[a].needsNote, a);
 });
 

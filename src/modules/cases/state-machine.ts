@@ -28,10 +28,15 @@ export type CaseAction =
   | 'decide_approve'
   | 'decide_reject'
   | 'deliver'
-  | 'withdraw';
+  | 'withdraw'
+  | 'accept_on_commitment'
+  | 'transfer';
 
-/** What an action does to the working-day clock of the promised and legal limits. */
-export type ClockEffect = 'start' | 'stop' | 'resume' | 'none' | 'end';
+/**
+ * What an action does to the working-day clock of the promised and legal limits; `instant`
+ * starts and ends it on the same day (告知承诺制: accepted and approved at once).
+ */
+export type ClockEffect = 'start' | 'stop' | 'resume' | 'none' | 'end' | 'instant';
 
 export interface Transition {
   from: readonly CaseState[];
@@ -47,6 +52,7 @@ export interface Transition {
 
 const INTAKE: readonly StaffRole[] = ['window_clerk', 'approver'];
 const REVIEW: readonly StaffRole[] = ['approver'];
+const TRANSFER: readonly StaffRole[] = ['approver', 'region_admin'];
 
 export const TRANSITIONS: Record<CaseAction, Transition> = {
   accept: { from: ['submitted'], to: 'in_review', by: INTAKE, clock: 'start', label: '受理', needsNote: false },
@@ -62,7 +68,23 @@ export const TRANSITIONS: Record<CaseAction, Transition> = {
   decide_reject: { from: ['in_review'], to: 'rejected', by: REVIEW, clock: 'end', label: '不予许可', needsNote: true },
   deliver: { from: ['approved'], to: 'delivered', by: INTAKE, clock: 'none', label: '出件', needsNote: false },
   withdraw: { from: ['submitted', 'correction_requested'], to: 'withdrawn', by: 'applicant', clock: 'none', label: '申请人撤回', needsNote: false },
+  accept_on_commitment: { from: ['submitted'], to: 'approved', by: INTAKE, clock: 'instant', label: '告知承诺，当场准予', needsNote: false },
+  transfer: { from: ['in_review'], to: 'in_review', by: TRANSFER, clock: 'none', label: '转办', needsNote: true },
 };
+
+/** Special procedures (特别程序) that stop the clock while they run. */
+export const SPECIAL_PROCEDURES = {
+  expert_review: '专家评审',
+  public_notice: '公示',
+  hearing: '听证',
+  onsite_inspection: '现场勘验',
+  other: '其他特别程序',
+} as const;
+export type SpecialProcedure = keyof typeof SPECIAL_PROCEDURES;
+
+export function isSpecialProcedure(value: unknown): value is SpecialProcedure {
+  return typeof value === 'string' && Object.hasOwn(SPECIAL_PROCEDURES, value);
+}
 
 export const CASE_ACTIONS = Object.keys(TRANSITIONS) as CaseAction[];
 

@@ -1,7 +1,7 @@
 // The only code that touches service_case, case_event, case_material and case_serial.
 import { sql, type Generated, type Selectable, type Updateable } from 'kysely';
 import type { Database, Queryable } from '../../platform/db/database.ts';
-import type { CaseState } from './state-machine.ts';
+import type { CaseState, SpecialProcedure } from './state-machine.ts';
 
 export interface CaseStep {
   name: string;
@@ -49,6 +49,11 @@ declare module '../../platform/db/database.ts' {
       decided_at: Date | null;
       closed_at: Date | null;
       updated_at: Generated<Date>;
+      // Added by 0020; nullable with no value at submission, hence optional on insert.
+      special_procedure: Generated<SpecialProcedure | null>;
+      tracking_number: Generated<string | null>;
+      decided_on: Generated<string | null>;
+      working_days_used: Generated<number | null>;
     };
     case_event: {
       id: Generated<string>;
@@ -112,7 +117,7 @@ export async function findByIdempotencyKey(db: Queryable, applicantId: string, k
   return (await db.selectFrom('service_case').selectAll().where('applicant_id', '=', applicantId).where('idempotency_key', '=', key).executeTakeFirst()) ?? null;
 }
 
-export type NewCase = Omit<Database['service_case'], 'id' | 'version' | 'step' | 'suspended_working_days' | 'created_at' | 'updated_at'>;
+export type NewCase = Omit<Database['service_case'], 'id' | 'version' | 'step' | 'suspended_working_days' | 'created_at' | 'updated_at' | 'special_procedure' | 'tracking_number' | 'decided_on' | 'working_days_used'>;
 
 export async function insertCase(db: Queryable, row: NewCase): Promise<CaseRow> {
   return db
@@ -187,4 +192,9 @@ export async function listQueue(db: Queryable, filter: { regionPrefix: string; s
     .where('state', 'in', filter.states);
   if (filter.orgId) q = q.where('org_id', '=', filter.orgId);
   return q.orderBy(sql`due_on nulls last`).orderBy('submitted_at').limit(filter.limit).offset(filter.offset).execute();
+}
+
+/** Whether any case material refers to an uploaded file (the orphan sweep's question). */
+export async function fileReferenced(db: Queryable, sha256: string): Promise<boolean> {
+  return !!(await db.selectFrom('case_material').select('id').where('file_hash', '=', sha256).limit(1).executeTakeFirst());
 }

@@ -133,6 +133,16 @@ export const ImplementationContent = Type.Object(
     minRealNameLevel: Type.Integer({ minimum: 1, maximum: 5, description: '网上申请所需最低实名等级' }),
     formSchema: Type.Record(Type.String(), Type.Unknown(), { description: '申请表（JSON Schema）' }),
     questions: Type.Array(Question, { maxItems: 10, description: '好办：情形问题' }),
+    commitmentApproval: Type.Optional(
+      Type.Object(
+        {
+          allowed: Type.Boolean(),
+          verifyWithinDays: Type.Integer({ minimum: 1, maximum: 365, description: '准予后多少个工作日内核查承诺' }),
+          text: Type.String({ minLength: 2, maxLength: 2000, description: '告知承诺书内容' }),
+        },
+        { additionalProperties: false, description: '告知承诺制：申请人书面承诺符合条件的，当场准予，事后核查' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -16,6 +16,7 @@ export { CitizenService, normaliseMobile, type CitizenClaims } from './people/se
 // People's account records for federation (linking and creating accounts from a peer's sign-in).
 export { findCitizenById, findCitizenByIdNumber, findCitizenByMobile, insertCitizen, insertEvidence, raiseLevel } from './people/store.ts';
 export { acrForLevel, levelForAcr, ACR_PREFIX, LEVEL_NAMES } from './people/levels.ts';
+export { verifyWalkInPerson, checkWalkInPerson, type WalkInPerson, type WalkInResult } from './people/walk-in.ts';
 export { unavailableVerifiers } from './verifiers/unavailable.ts';
 export { registerLoginOptions } from './people/login-options.ts';
 export { registerUserCentreSection, type UserCentreSection } from './people/user-centre.ts';

@@ -78,6 +78,23 @@ export const ERROR_CODES = {
   CASE_ACTION_NOT_ALLOWED: { status: 409, message: '办件当前状态不允许此操作' },
   CASE_NOT_ONLINE: { status: 422, message: '该事项暂不支持网上申请，请到办理地点窗口办理' },
   CASE_IDEMPOTENCY_REUSED: { status: 409, message: '同一请求标识已用于另一份申请' },
+  CASE_DRAFT_NOT_FOUND: { status: 404, message: '没有这份申请草稿' },
+  COURIER_UNAVAILABLE: { status: 503, message: '快递公司下单服务暂时不可用，请稍后重试' },
+  CASE_VERIFICATION_NOT_FOUND: { status: 404, message: '该办件没有告知承诺核查任务' },
+  CASE_VERIFICATION_DONE: { status: 409, message: '该告知承诺核查已有结果' },
+  CA_NOT_READY: { status: 503, message: '电子认证服务尚未初始化，请稍后再试' },
+  CERTIFICATE_NOT_FOUND: { status: 404, message: '没有这张证书' },
+  CERTIFICATE_REQUEST_INVALID: { status: 400, message: '证书申请不符合要求，请按提示修改' },
+  CERTIFICATE_ALREADY_REVOKED: { status: 409, message: '证书已被吊销，不能再变更状态' },
+  SEAL_REQUEST_NOT_FOUND: { status: 404, message: '没有这份印章申请' },
+  SEAL_REQUEST_INVALID: { status: 400, message: '印章申请的内容不符合要求，请按提示修改' },
+  SEAL_NOT_FOUND: { status: 404, message: '没有这枚电子印章' },
+  SEAL_STATE_CONFLICT: { status: 409, message: '印章或申请的当前状态不允许此操作，请刷新后查看' },
+  SEAL_IMAGE_INVALID: { status: 400, message: '印章图片不符合要求' },
+  SEAL_DER_INVALID: { status: 400, message: '电子印章数据格式错误（不符合 GB/T 38540），无法识别' },
+  SEAL_SIGNING_REFUSED: { status: 409, message: '不能使用该印章签章' },
+  SEAL_SIGN_DOCUMENT_INVALID: { status: 400, message: '待签章的文档或盖章位置不符合要求' },
+  SEAL_VERIFY_INPUT_INVALID: { status: 400, message: '请上传已签章的 PDF 文档（可附带 .sig 签章文件）' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -83,7 +83,7 @@ export interface Guide {
   phones: { consult: string; complaint: string };
   channels: { code: string; name: string }[];
   /** Only an honest notice until online application (/apply) exists. */
-  onlineApplication: { offered: boolean; available: false; message: string | null };
+  onlineApplication: { offered: boolean; available: boolean; message: string | null };
   visits: { count: number; text: string };
   onlineDepth: { level: number; text: string };
   minRealNameLevel: { level: number; text: string };
@@ -162,7 +162,8 @@ export function buildGuide(src: GuideSource, answers: Answers = {}): Guide {
     place: { address: c.place.address, hours: c.place.hours },
     phones: { consult: c.phones.consult, complaint: c.phones.complaint },
     channels: c.channels.map((ch) => ({ code: ch, name: CHANNELS[ch] })),
-    onlineApplication: { offered: online, available: false, message: online ? '网上办理入口即将开放' : null },
+    // Depth 3 (在线预审) and 4 (全程网办) take applications online; below that the guide only informs.
+    onlineApplication: { offered: online, available: online && c.onlineDepth >= 3, message: online && c.onlineDepth < 3 ? '该事项暂不能网上提交申请' : null },
     visits: { count: c.visits, text: visitsText(c.visits) },
     onlineDepth: { level: c.onlineDepth, text: ONLINE_DEPTH[c.onlineDepth as keyof typeof ONLINE_DEPTH] },
     minRealNameLevel: { level: c.minRealNameLevel, text: `${REAL_NAME[c.minRealNameLevel as keyof typeof REAL_NAME]} 及以上` },
