@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findPgBin, freePort, startCluster } from '../scripts/postgres-cluster.ts';
 import { identityEndpoints, parseIdentitySeed, type IdentitySeed } from './identity.ts';
+import { measureSeals } from './seals.ts';
 import { installSignalCleanup, releaseAll, startChild, trackDir, trackSync, waitExit, waitReady, type Child } from './processes.ts';
 import {
   benchSettings,
@@ -113,6 +114,7 @@ function appEnv(dataDir: string, databaseUrl: string, port: number): NodeJS.Proc
     SESSION_SECRET: randomBytes(32).toString('hex'),
     DATA_ENCRYPTION_KEY: randomBytes(16).toString('hex'),
     BLIND_INDEX_KEY: randomBytes(32).toString('hex'),
+    KEY_ENCRYPTION_KEY: randomBytes(16).toString('hex'),
     NODE_ROLE: 'province',
     NODE_REGION_CODE: '320000',
     DEMO_DATA: 'true',
@@ -275,6 +277,7 @@ async function main(): Promise<number> {
         aborted.push(`${backend}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
+    report.seals = await measureSeals(note, (failure) => aborted.push(`seals: ${failure}`));
   } catch (err) {
     aborted.push(`aborted: ${err instanceof Error ? err.message : String(err)}`);
   } finally {

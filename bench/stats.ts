@@ -99,6 +99,8 @@ export interface BenchReport {
   /** Backends that were not measured, with the reason. */
   skipped: Record<string, string>;
   failures: string[];
+  /** bench/seals.ts: seals signed / verified per second against raw OpenSSL SM2, one core. */
+  seals?: import('./seals.ts').SealFigures | EndpointFailure;
 }
 
 export interface Endpoint {

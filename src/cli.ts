@@ -9,6 +9,7 @@ import { createLogger } from './platform/logger.ts';
 import { openPlatformDatabase, preparePlatform } from './server.ts';
 import { StaffService, accountMigrationCommands } from './modules/identity/index.ts';
 import { calendarCommands } from './platform/calendar/cli.ts';
+import { sealCommands } from './modules/seals/index.ts';
 
 export interface CliContext {
   config: Config;
@@ -142,6 +143,7 @@ const commands: Record<string, Command> = {
   },
   ...calendarCommands,
   ...accountMigrationCommands,
+  ...sealCommands,
 };
 
 function help(out: (l: string) => void): void {

@@ -10,7 +10,8 @@ import { Browser, buildTestPlatform, type TestPlatform } from './support/platfor
 import { parseCertificate } from '../src/platform/crypto/x509/index.ts';
 import { StaffService } from '../src/modules/identity/index.ts';
 import { verifyAuditChain } from '../src/platform/audit/audit.ts';
-import { parseSeal, verifySealStructure, verifyWithCertificate } from '../src/modules/seals/index.ts';
+import { parseSeal, sealsModule, verifySealStructure, verifyWithCertificate } from '../src/modules/seals/index.ts';
+import { OutboxWorker } from '../src/platform/jobs/worker.ts';
 import type { Db } from '../src/platform/db/database.ts';
 
 const PASSWORD = 'Seal-Test-Password-2026';
@@ -90,11 +91,26 @@ describeEachBackend('seal lifecycle', (getDb) => {
     assert.equal((await api(admin, `/api/v1/seals/${esId}/suspend`, { note: 'UKey 遗失' })).statusCode, 200);
     const suspended = await status();
     assert.deepEqual([suspended.status, suspended.reason, suspended.expired], ['suspended', '挂失', false]);
+    // The seal's certificate follows through the outbox: held on the CRL, then released.
+    const worker = new OutboxWorker(getDb().db, { pollMs: 50 });
+    for (const h of sealsModule.handlers!(app.ctx)) worker.register(h);
+    const certStatus = async () => (await app.app.inject({ method: 'GET', url: `/api/v1/ca/certificates/${sealCert.serial}/status` })).json<{ status: string; reason?: string }>();
+    assert.equal((await certStatus()).status, 'good');
+    await worker.runOnce();
+    assert.deepEqual(await certStatus(), { ...(await certStatus()), status: 'revoked', reason: 'certificateHold' });
+    assert.equal((await api(admin, `/api/v1/seals/${esId}/resume`, { note: '已找回' })).statusCode, 200);
+    await worker.runOnce();
+    assert.equal((await certStatus()).status, 'good', 'released with the seal');
+    assert.equal((await api(admin, `/api/v1/seals/${esId}/suspend`, { note: 'UKey 再次遗失' })).statusCode, 200);
     assert.equal((await api(admin, `/api/v1/seals/${esId}/suspend`)).statusCode, 409);
     assert.equal((await api(admin, `/api/v1/seals/${esId}/revoke`, { reason: '随便' })).statusCode, 400);
     assert.equal((await api(admin, `/api/v1/seals/${esId}/revoke`, { reason: '注销', note: '机构撤并' })).statusCode, 200);
     assert.equal((await status()).status, 'revoked');
     assert.equal((await status()).reason, '注销');
+    await worker.runOnce();
+    assert.deepEqual(await certStatus(), { ...(await certStatus()), status: 'revoked', reason: 'cessationOfOperation' });
+    await worker.runOnce();
+    assert.equal((await certStatus()).reason, 'cessationOfOperation', 'nothing changes twice');
     assert.equal((await api(admin, `/api/v1/seals/${esId}/resume`)).statusCode, 409, 'revocation is final');
 
     // Pages: the registry shows the seal with its picture; the detail page lists the history.
@@ -108,7 +124,7 @@ describeEachBackend('seal lifecycle', (getDb) => {
     assert.equal(png.headers['content-type'], 'image/png');
 
     const audit = await getDb().db.selectFrom('audit_log').select('action').where('target_id', 'in', [esId, requestId]).orderBy('id').execute();
-    assert.deepEqual(audit.map((a) => a.action), ['seal.request', 'seal.issue', 'seal.suspended', 'seal.revoked']);
+    assert.deepEqual(audit.map((a) => a.action), ['seal.request', 'seal.issue', 'seal.suspended', 'seal.resumed', 'seal.suspended', 'seal.revoked']);
     assert.equal((await verifyAuditChain(getDb().db)).ok, true);
     assert.equal((await app.app.inject({ method: 'GET', url: '/api/v1/seals/320100202699999999/status' })).statusCode, 404);
   });

@@ -4,7 +4,7 @@ import type { Actor } from '../../platform/http/access.ts';
 import { PersonalDataCipher } from '../../platform/crypto/personal-data.ts';
 import { CalendarService } from '../../platform/calendar/index.ts';
 import { AppError } from '../../platform/http/errors.ts';
-import { createCatalogService } from '../catalog/index.ts';
+import { createCatalogService, createScenarioService } from '../catalog/index.ts';
 import { citizenServiceFor } from '../identity/index.ts';
 import { CaseService, type CaseNotifier } from './service.ts';
 import { TRANSITIONS, type CaseAction } from './state-machine.ts';
@@ -17,6 +17,8 @@ import { RegionService } from '../regions/index.ts';
 import { courierOf } from '../../platform/external/courier.ts';
 import { supervisionRoutes, supervisionServiceFor } from './supervision-routes.ts';
 import { staffCaseRoutes } from './staff/routes.ts';
+import { BundleService } from './bundles.ts';
+import { bundleRoutes } from './bundle-routes.ts';
 
 export { CaseService, stepsOf, type CaseView, type SubmitInput, type MaterialInput } from './service.ts';
 export { CASE_STATES, TRANSITIONS, CASE_ACTIONS, type CaseAction, type CaseState } from './state-machine.ts';
@@ -27,7 +29,20 @@ export { SUPERVISION_SCOPE } from './supervision-routes.ts';
 export { registerMaterialSource, materialSources, type MaterialSource, type MaterialCandidate } from './citizen/material-sources.ts';
 export { renderForm, formFields, parseForm, validateAnswers, FORM_FIELD, SOURCE_LABELS, type RenderFormInput, type Provenance } from './forms/index.ts';
 
+export { BundleService, type BundleView, type BundleInput } from './bundles.ts';
+
 const services = new WeakMap<AppContext, CaseService>();
+const bundleServices = new WeakMap<AppContext, BundleService>();
+
+/** 一件事 applications split into linked cases. */
+export function bundleServiceFor(ctx: AppContext): BundleService {
+  let svc = bundleServices.get(ctx);
+  if (!svc) {
+    svc = new BundleService(ctx.db, caseServiceFor(ctx), createScenarioService(ctx.db));
+    bundleServices.set(ctx, svc);
+  }
+  return svc;
+}
 
 export function caseServiceFor(ctx: AppContext): CaseService {
   let svc = services.get(ctx);
@@ -105,6 +120,7 @@ export const casesModule: PlatformModule = {
     caseApiRoutes(app, caseServiceFor(ctx));
     supervisionRoutes(app, caseServiceFor(ctx), supervisionServiceFor(ctx, organisationLookup(ctx)));
     uploadRoutes(app, fileStoreFromConfig(ctx.config), ctx.config.files.maxUploadBytes);
+    bundleRoutes(app, bundleServiceFor(ctx));
     citizenCaseRoutes(app, ctx);
     staffCaseRoutes(app, ctx);
   },

@@ -2,7 +2,7 @@
 // in state-machine.ts), the working-day clock, and the record every step leaves behind
 // (case_event for the timeline, the audit chain, outbox events for other capabilities).
 import { randomInt } from 'node:crypto';
-import { inTransaction, type Db } from '../../platform/db/database.ts';
+import { inTransaction, type Db, type Queryable } from '../../platform/db/database.ts';
 import { recordAudit } from '../../platform/audit/audit.ts';
 import { assertInRegion, type Actor, type RealNameLevel } from '../../platform/http/access.ts';
 import { AppError, type FieldError } from '../../platform/http/errors.ts';
@@ -10,12 +10,14 @@ import { emitEvent } from '../../platform/jobs/outbox.ts';
 import type { PersonalDataCipher } from '../../platform/crypto/personal-data.ts';
 import { maskName } from '../../platform/crypto/personal-data.ts';
 import type { CatalogService, ImplementationContent } from '../catalog/index.ts';
-import { formatCaseNumber, shanghaiDay, type Channel, CHANNELS } from './case-number.ts';
+import { shanghaiDay, type Channel } from './case-number.ts';
 import { dueDates, extendBySuspension, light, type Light, type WorkingDays } from './deadlines.ts';
 import { TRANSITIONS, CASE_STATES, FINAL_STATES, actionsFrom, canTake, type CaseAction, type CaseState } from './state-machine.ts';
 import * as store from './store.ts';
 import { validateAnswers } from './forms/validate.ts';
 import { stepsOf } from './steps.ts';
+import { actorIdOf, writeSubmission, type PreparedSubmission } from './submission.ts';
+import { closeBundleIfDone, OPEN_CASE_STATES } from './bundles.ts';
 import { NEEDS_PREPARATION, prepare, resumeData, type Prepared, type RuleDeps } from './rules.ts';
 
 export { stepsOf };
@@ -41,7 +43,7 @@ export interface SubmitInput {
 }
 
 /** Tells the applicant, in the transition's transaction (in-site message, SMS through the outbox). */
-export type CaseNotifier = (tx: import('../../platform/db/database.ts').Queryable, row: store.CaseRow, action: CaseAction, extra: { note: string | null; pickupCode?: string }) => Promise<void>;
+export type CaseNotifier = (tx: Queryable, row: store.CaseRow, action: CaseAction, extra: { note: string | null; pickupCode?: string }) => Promise<void>;
 
 export interface ActInput {
   /** The version the caller saw: a stale one gets 409 with the current state. */
@@ -49,7 +51,7 @@ export interface ActInput {
   note?: string;
   data?: Record<string, unknown>;
   /** The caller's own writes in the transition's transaction, after the checks (补正: new answers and materials); its changes join the transition's. */
-  alongside?: (tx: import('../../platform/db/database.ts').Queryable, row: store.CaseRow) => Promise<store.CaseChanges>;
+  alongside?: (tx: Queryable, row: store.CaseRow) => Promise<store.CaseChanges>;
 }
 
 export interface CaseView {
@@ -119,7 +121,11 @@ export class CaseService {
     return this.cipher.blindIndex('mobile', `case-tail|${caseNumber}|${tail}`);
   }
 
-  async submit(actor: Actor, input: SubmitInput, meta: { requestId?: string }): Promise<{ view: CaseView; created: boolean }> {
+  /**
+   * Everything a submission needs checked before its transaction: the implementation is
+   * published and online, the applicant may apply, the form and materials are valid.
+   */
+  async prepareSubmission(actor: Actor, input: SubmitInput): Promise<PreparedSubmission> {
     const published = await this.catalog.published<ImplementationContent>(input.implementationId);
     if (!published || published.entry.kind !== 'implementation') throw new AppError('CATALOG_ENTRY_NOT_FOUND');
     const impl = published.content;
@@ -142,68 +148,25 @@ export class CaseService {
       if (m.fileHash && !(await this.fileExists(m.fileHash))) errors.push({ field: `materials.${m.materialId}`, message: '文件没有上传成功，请重新上传' });
     }
     if (errors.length) throw new AppError('VALIDATION_FAILED', { errors });
+    const who = window ? { name: input.applicant!.name, phoneTail: input.applicant!.phoneTail } : await this.identity(actor);
+    return { actor, input, entry: { id: published.entry.id, version: published.entry.published_version!, code: published.entry.code }, impl, applicant, who, steps: stepsOf(impl) };
+  }
 
+  /** Writes a prepared submission in the caller's transaction (a 一件事 writes several in one). */
+  writeSubmission(tx: Queryable, p: PreparedSubmission, meta: { requestId?: string }, bundleId: string | null = null): Promise<store.CaseRow> {
+    return writeSubmission(tx, p, { sealName: (name) => this.cipher.seal('name', name), tailHash: (n, t) => this.phoneTailHash(n, t) }, meta, bundleId);
+  }
+
+  async submit(actor: Actor, input: SubmitInput, meta: { requestId?: string }): Promise<{ view: CaseView; created: boolean }> {
+    const prepared = await this.prepareSubmission(actor, input);
+    const { applicant } = prepared;
     if (input.idempotencyKey) {
       const existing = await store.findByIdempotencyKey(this.db, applicant.id, input.idempotencyKey);
       if (existing) return { view: await this.view(existing), created: false };
     }
-    const who = window ? { name: input.applicant!.name, phoneTail: input.applicant!.phoneTail } : await this.identity(actor);
-    const steps = stepsOf(impl);
     const calendar = await this.calendars.current();
     try {
-      return await inTransaction(this.db, async (tx) => {
-        const channel = CHANNELS[input.channel];
-        const day = shanghaiDay();
-        const serial = await store.nextSerial(tx, impl.regionCode.slice(0, 6), day, channel);
-        const caseNumber = formatCaseNumber(impl.regionCode.slice(0, 6), day, channel, serial);
-        const row = await store.insertCase(tx, {
-          case_number: caseNumber,
-          implementation_id: published.entry.id,
-          implementation_version: published.entry.published_version!,
-          implementation_code: published.entry.code,
-          item_name: impl.name,
-          org_id: impl.orgId,
-          region_code: impl.regionCode,
-          channel,
-          applicant_kind: applicant.kind,
-          applicant_id: applicant.id,
-          applicant_name_sealed: this.cipher.seal('name', who.name),
-          phone_tail_hash: this.phoneTailHash(caseNumber, who.phoneTail),
-          submitted_by: actor.kind === 'citizen' || actor.kind === 'company' || actor.kind === 'staff' ? (actor.kind === 'citizen' ? actor.accountId : actor.kind === 'company' ? (actor.agentAccountId ?? actor.accountId) : actor.accountId) : null,
-          answers: input.answers,
-          state: 'submitted',
-          steps,
-          promised_days: impl.promisedLimitDays,
-          legal_days: impl.legalLimitDays,
-          clock_started_on: null,
-          due_on: null,
-          legal_due_on: null,
-          suspended_since: null,
-          commitment_due_on: null,
-          decision: null,
-          delivery_method: null,
-          pickup_code_hash: null,
-          idempotency_key: input.idempotencyKey ?? null,
-          submitted_at: new Date(),
-          accepted_at: null,
-          decided_at: null,
-          closed_at: null,
-        });
-        await store.insertMaterials(tx, row.id, input.materials.map((m) => ({
-          material_id: m.materialId,
-          name: impl.materials.find((x) => x.id === m.materialId)!.name,
-          source: m.source,
-          file_hash: m.fileHash ?? null,
-          file_name: m.fileName ?? null,
-          mime: m.mime ?? null,
-          size_bytes: m.sizeBytes ?? null,
-          reference: m.reference ?? null,
-        })));
-        await store.insertEvent(tx, { caseId: row.id, action: 'submit', fromState: null, toState: 'submitted', actorKind: actor.kind, actorId: actorIdOf(actor), regionCode: row.region_code, data: { channel } });
-        await recordAudit(tx, { actor, action: 'case.submit', targetType: 'service_case', targetId: row.id, regionCode: row.region_code, change: { caseNumber, implementation: published.entry.code, materials: input.materials.length }, requestId: meta.requestId });
-        await emitEvent(tx, { topic: 'case.submitted', payload: { caseId: row.id, caseNumber }, idempotencyKey: `case.submitted:${row.id}`, regionCode: row.region_code });
-        return { view: await this.view(row, calendar), created: true };
-      });
+      return await inTransaction(this.db, async (tx) => ({ view: await this.view(await this.writeSubmission(tx, prepared, meta), calendar), created: true }));
     } catch (err) {
       // The same key raced another request: that one won, answer with its case.
       if ((err as { code?: unknown }).code === '23505' && input.idempotencyKey) {
@@ -305,6 +268,7 @@ export class CaseService {
         // The e-licence capability issues the licence from this event (issue 8).
         await emitEvent(tx, { topic: 'case.completed', payload: { caseId: row.id, caseNumber: row.case_number, implementationId: row.implementation_id, implementationCode: row.implementation_code, applicantKind: row.applicant_kind, applicantId: row.applicant_id }, idempotencyKey: `case.completed:${row.id}`, regionCode: row.region_code });
       }
+      if (row.bundle_id && !OPEN_CASE_STATES.includes(t.to)) await closeBundleIfDone(tx, row.bundle_id, row.region_code);
       const updated = (await store.findCase(tx, row.id))!;
       await this.notifier?.(tx, updated, action, { note: input.note ?? null, pickupCode });
       return { view: await this.view(updated, calendar), ...(pickupCode ? { pickupCode } : {}) };
@@ -389,8 +353,3 @@ export class CaseService {
   }
 }
 
-function actorIdOf(actor: Actor): string | null {
-  if (actor.kind === 'anonymous') return null;
-  if (actor.kind === 'client') return actor.clientId;
-  return actor.accountId;
-}

@@ -54,6 +54,8 @@ declare module '../../platform/db/database.ts' {
       tracking_number: Generated<string | null>;
       decided_on: Generated<string | null>;
       working_days_used: Generated<number | null>;
+      // Added by 0025: the 一件事 application the case belongs to.
+      bundle_id: string | null;
     };
     case_event: {
       id: Generated<string>;

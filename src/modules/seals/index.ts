@@ -10,10 +10,18 @@ import { caRoutes, caServiceFor, caServiceOn, type IssueInput, type IssuedCertif
 import { keyEncryptionKey, SoftwareKeyStore } from '../../platform/crypto/keystore.ts';
 import { SealService, caSealIssuer } from './seal-service.ts';
 import { sealRoutes } from './seal-routes.ts';
+import { sealCertificateHandlers } from './certificate-status.ts';
+import { signingRoutes } from './signing-routes.ts';
+import { signingServiceFor } from './signing-service.ts';
+import { trustRoutes, trustServiceFor } from './trust/index.ts';
 
 export { SealService, caSealIssuer, verifyWithCertificate, type SealCertificateIssuer } from './seal-service.ts';
 export { sealRoutes } from './seal-routes.ts';
+export { SigningService, signingServiceFor, type SigningCa } from './signing-service.ts';
+export { signingRoutes } from './signing-routes.ts';
+export { sealCommands } from './signing-cli.ts';
 export * from './ses/index.ts';
+export { trustAnchors, trustServiceFor, verifyAcrossRegions, verifyTrustList, anchorsOf, TRUST_LIST_FORMAT, type TrustListEnvelope, type TrustListContent, type TrustListCheck } from './trust/index.ts';
 export { CaService, caServiceFor, caServiceOn, type IssueInput, type IssuedCertificate, type LeafKind, type StatusAnswer } from './ca/index.ts';
 
 /** Issues a seal or signer certificate under this node's issuing CA (audited). */
@@ -54,9 +62,13 @@ export function sealServiceFor(ctx: Pick<AppContext, 'db' | 'config'>): SealServ
 
 export const sealsModule: PlatformModule = {
   name: 'seals',
+  handlers: (ctx) => sealCertificateHandlers(ctx),
   routes(app, ctx) {
     const ca = caServiceFor(ctx);
     caRoutes(app, ca);
     sealRoutes(app, ctx, sealServiceFor(ctx));
+    // Verification here trusts this node's root and the peers confirmed on the trust list.
+    signingRoutes(app, ctx, signingServiceFor(ctx, (esId, at) => sealServiceFor(ctx).statusAt(esId, at), () => trustServiceFor(ctx).anchors()));
+    trustRoutes(app, ctx, trustServiceFor(ctx));
   },
 };

@@ -95,6 +95,11 @@ export const ERROR_CODES = {
   SEAL_SIGNING_REFUSED: { status: 409, message: '不能使用该印章签章' },
   SEAL_SIGN_DOCUMENT_INVALID: { status: 400, message: '待签章的文档或盖章位置不符合要求' },
   SEAL_VERIFY_INPUT_INVALID: { status: 400, message: '请上传已签章的 PDF 文档（可附带 .sig 签章文件）' },
+  TRUST_ANCHOR_INVALID: { status: 400, message: '可信根证书不符合要求，请按提示修改' },
+  TRUST_ANCHOR_NOT_FOUND: { status: 404, message: '信任列表中没有这一项' },
+  TRUST_ANCHOR_STATE_CONFLICT: { status: 409, message: '该信任项的当前状态不允许此操作，请刷新后查看' },
+  CASE_BUNDLE_INCOMPLETE: { status: 422, message: '本地区暂不能网上联办这件事：有的事项尚未发布实施清单' },
+  CASE_BUNDLE_NOT_FOUND: { status: 404, message: '没有这份“一件事”申请' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -20,6 +20,7 @@ import { resubmitWithChanges } from './resubmit.ts';
 import { answerLines } from './summary.ts';
 import * as store from './store.ts';
 import { applicants, mineCrumbs, PAGES } from './shared.ts';
+import { bundlesOfCases } from './bundle-pages.ts';
 
 const Id = Type.String({ format: 'uuid' });
 const STATE_TAGS: Record<string, string> = { correction_requested: 'warning', suspended: 'warning', approved: 'success', delivered: 'success', refused: 'grey', rejected: 'grey', withdrawn: 'grey' };
@@ -120,8 +121,9 @@ export function casePageRoutes(app: FastifyInstance, ctx: AppContext, opts: { fi
     handler: async (req, reply) => {
       const mine = applicantOf(req.actor)!;
       const [drafts, list] = await Promise.all([store.listOpenDrafts(ctx.db, mine), cases().mine(req.actor)]);
+      const bundles = await bundlesOfCases(ctx.db, list.map((c) => c.id));
       const q = req.query as { saved?: string; deleted?: string };
-      return ctx.render.page(req, reply, `${PAGES}/mine.eta`, { drafts, cases: list, again: [...AGAIN_FROM], saved: q.saved === '1', deleted: q.deleted === '1', h: pageHelpers }, { title: '我的办件', breadcrumbs: mineCrumbs(req).slice(0, 2) });
+      return ctx.render.page(req, reply, `${PAGES}/mine.eta`, { drafts, cases: list, bundles, again: [...AGAIN_FROM], saved: q.saved === '1', deleted: q.deleted === '1', h: pageHelpers }, { title: '我的办件', breadcrumbs: mineCrumbs(req).slice(0, 2) });
     },
   });
 

@@ -15,6 +15,7 @@ import { multipartScope, one, readMultipart } from './multipart.ts';
 import { buildPrefill, knownFor } from './prefill.ts';
 import { answerLines } from './summary.ts';
 import { casePageRoutes, registerCasesSection } from './case-pages.ts';
+import { bundlePageRoutes } from './bundle-pages.ts';
 import * as store from './store.ts';
 import { applicants, mineCrumbs, PAGES } from './shared.ts';
 
@@ -169,5 +170,6 @@ export function citizenCaseRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 
   casePageRoutes(app, ctx, { files, maxBytes, multipart: false });
+  bundlePageRoutes(app, ctx);
   registerCasesSection(ctx);
 }

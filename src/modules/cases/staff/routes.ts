@@ -20,6 +20,7 @@ import { barChart, buildDashboard } from './dashboard.ts';
 import { findEvent, findMaterial, listCases } from './workbench-store.ts';
 import { answerRows, assertOrg, CHANNEL_NAMES, eventLabel, formatTime, home, INTAKE_ROLES, lightText, page, PAGES, queueCrumb, scopeOf, staffOf, today, WORKBENCH_ROLES } from './view.ts';
 import { walkInRoutes } from './walk-in.ts';
+import { linkedCases } from '../citizen/bundle-pages.ts';
 
 const PAGE_SIZE = 30;
 const Id = Type.String({ format: 'uuid' });
@@ -92,13 +93,14 @@ export function staffCaseRoutes(app: FastifyInstance, ctx: AppContext): void {
     return { staff, view, row };
   }
 
-  async function casePage(req: FastifyRequest, reply: FastifyReply, id: string, extra: { errors?: FieldError[]; status?: number; conflict?: string; values?: Record<string, unknown> } = {}) {
+  async function casePage(req: FastifyRequest, reply: FastifyReply, id: string, extra: { errors?: FieldError[]; status?: number; conflict?: string; values?: Record<string, unknown>; pickupCode?: string; done?: string } = {}) {
     const { staff, view, row } = await load(req, id);
     const [materials, events, published, org] = await Promise.all([listMaterials(ctx.db, row.id), listEvents(ctx.db, row.id, false), catalog.published<ImplementationContent>(row.implementation_id), orgName(row.org_id)]);
     const impl = published?.content ?? null;
     const forms = actionForms(staffActions(staff, view));
     const transferOrgs = forms.some((f) => f.spec.kind === 'transfer') ? (await regions.organisations(row.region_code.slice(0, 6)).catch(() => [])).filter((o) => o.id !== row.org_id).map((o) => ({ id: o.id, name: o.name })) : [];
-    const done = (req.query as { done?: string }).done;
+    const done = extra.done ?? (req.query as { done?: string }).done;
+    const linked = await linkedCases(ctx, row, scopeOf(staff));
     return render.page(
       req,
       reply,
@@ -123,6 +125,8 @@ export function staffCaseRoutes(app: FastifyInstance, ctx: AppContext): void {
         errors: extra.errors ?? [],
         conflict: extra.conflict ?? null,
         values: extra.values ?? {},
+        pickupCode: extra.pickupCode ?? null,
+        linked,
       },
       { title: `办件 ${view.caseNumber}`, status: extra.status, breadcrumbs: [home, queueCrumb, { label: view.caseNumber }] },
     );
@@ -148,8 +152,9 @@ export function staffCaseRoutes(app: FastifyInstance, ctx: AppContext): void {
       for (const m of materials) if (!names.some((n) => n.materialId === m.material_id)) names.push({ materialId: m.material_id, name: m.name });
       const parsed = parseAction(action as CaseAction, body, names);
       if (parsed.errors.length) return casePage(req, reply, id, { errors: parsed.errors, status: 400, values: body });
+      let pickupCode: string | undefined;
       try {
-        await cases.act(staff, id, action as CaseAction, { version: parsed.version, ...(parsed.note ? { note: parsed.note } : {}), data: parsed.data }, { requestId: String(req.id) });
+        ({ pickupCode } = await cases.act(staff, id, action as CaseAction, { version: parsed.version, ...(parsed.note ? { note: parsed.note } : {}), data: parsed.data }, { requestId: String(req.id) }));
       } catch (err) {
         if (!isAppError(err)) throw err;
         if (err.code === 'CASE_CONFLICT' || err.code === 'CASE_ACTION_NOT_ALLOWED') {
@@ -161,6 +166,9 @@ export function staffCaseRoutes(app: FastifyInstance, ctx: AppContext): void {
         }
         throw err;
       }
+      // The pick-up code exists only in this answer (the case keeps a hash): show it now
+      // rather than lose it in a redirect. Reloading re-posts a stale version, a harmless 409.
+      if (pickupCode) return casePage(req, reply, id, { pickupCode, done: action });
       return reply.redirect(`/staff/cases/${id}?done=${action}`, 303);
     },
   });

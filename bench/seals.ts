@@ -1,0 +1,117 @@
+// The seal benchmark of `npm run bench`, in-process on one core (one JavaScript thread, an
+// in-memory PGlite): seals signed per second and signatures verified per second, each as a
+// ratio to raw SM2 sign / verify by Node's OpenSSL measured in the same run.
+//
+// - Baseline: crypto.sign / crypto.verify ('sm3') with an SM2 key imported from PEM — the
+//   OpenSSL library's SM2 (empty signer ID, so not interoperable: shared/docs/standards.md);
+//   a 1 KiB message, about the size of a TBS_Sign.
+// - Seal signing: SigningService.sign end to end — stamp the seal picture on a one-page PDF,
+//   time-stamp token, SES_Signature signed inside the key store (SM2, default ID), embedded
+//   in an incremental update, and the record + audit entry in one transaction.
+// - Verification: verifyAcrossRegions on the signed PDF — locate and parse the signature,
+//   SM3 of the document, the rebuilt signature section, maker / signer / TSA signatures,
+//   three chains to the trust list with the node's CRLs, and the seal registry.
+//
+// By hand: node bench/seals.ts (BENCH_SEALS_SECONDS per measurement, default 3).
+import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
+import { openDatabase } from '../src/platform/db/database.ts';
+import { migrate } from '../src/platform/db/migrate.ts';
+import { createLogger } from '../src/platform/logger.ts';
+import { preparePlatform } from '../src/server.ts';
+import { generateSm2KeyPair, sm2PrivateKeyToPem, sm2PublicKeyToPem } from '../src/platform/crypto/sm2.ts';
+import { keyEncryptionKey, SoftwareKeyStore } from '../src/platform/crypto/keystore.ts';
+import type { Actor } from '../src/platform/http/access.ts';
+import { caServiceFor, sealServiceFor, SigningService, verifyAcrossRegions } from '../src/modules/seals/index.ts';
+// eslint-disable-next-line no-restricted-imports -- the seals module's in-memory test PDF
+import { samplePdf } from '../src/modules/seals/pdf/test-fixtures.ts';
+import { testConfig } from '../test/support/platform.ts';
+import { round } from './stats.ts';
+
+export interface SealFigures {
+  seconds: number;
+  opensslSignPerSecond: number;
+  opensslVerifyPerSecond: number;
+  sealSignPerSecond: number;
+  sealVerifyPerSecond: number;
+  /** Seal signatures ÷ raw OpenSSL SM2 signatures per second, same run. */
+  signRatio: number;
+  verifyRatio: number;
+}
+
+const seconds = Number(process.env.BENCH_SEALS_SECONDS ?? 3);
+
+async function rate(fn: () => unknown): Promise<number> {
+  const started = performance.now();
+  let n = 0;
+  while (performance.now() - started < seconds * 1000) {
+    await fn();
+    n++;
+  }
+  return n / ((performance.now() - started) / 1000);
+}
+
+/** Runs the measurements; never throws (a failure is reported, as the other benches do). */
+export async function measureSeals(note: (msg: string) => void = () => undefined, onFailure: (failure: string) => void = () => undefined): Promise<SealFigures | { failure: string }> {
+  const handle = await openDatabase({ dataDir: 'memory://' });
+  try {
+    await migrate(handle.db);
+    const config = testConfig({ DEMO_DATA: 'false' });
+    await preparePlatform(config, handle, createLogger('silent'));
+    const ctx = { db: handle.db, config };
+    const admin: Actor = { kind: 'staff', accountId: '00000000-0000-7000-8000-0000000000b1', displayName: 'bench', roles: ['region_admin'], orgId: null, regionCode: config.nodeRegionCode, sessionId: 's', mustChangePassword: false };
+    const org = await handle.db.insertInto('organisation').values({ region_code: '320100', name: '南京市市场监督管理局', kind: 'department' } as never).returning('id').executeTakeFirstOrThrow();
+    const orgId = (org as { id: string }).id;
+    const seals = sealServiceFor(ctx);
+    const esId = (await seals.approve(admin, await seals.request(admin, { orgId, kind: 'business' }))).esId;
+    const ca = caServiceFor(ctx);
+    // As in test/seals-trust.test.ts: the signing policy's chain check anchors at the issuing CA
+    // until signingServiceFor passes the issuing CA as an intermediate.
+    const signing = new SigningService({
+      db: handle.db, config, keys: new SoftwareKeyStore(handle.db, keyEncryptionKey(config)), sealStatusAt: (id, at) => seals.statusAt(id, at),
+      ca: { issue: (a, i) => ca.issue(a, i), caCertificate: () => ca.caCertificate('issuing'), crlDer: (role) => ca.crlDer(role) },
+    });
+    const clerk: Actor = { ...admin, roles: ['window_clerk'], orgId, regionCode: '320100' };
+    const pdf = await samplePdf(1, 'Seal benchmark');
+    const signOne = () => signing.sign(clerk, { esId, pdf, placement: { page: 1, x: 150, y: 240 } });
+    const signed = (await signOne()).signedPdf;
+    const check = await verifyAcrossRegions(ctx, signed);
+    if (!check.valid) throw new Error(`the signed PDF does not verify: ${check.reason.code}`);
+
+    const pair = generateSm2KeyPair();
+    const privateKey = createPrivateKey(sm2PrivateKeyToPem(pair.privateKey));
+    const publicKey = createPublicKey(sm2PublicKeyToPem(pair.publicKey));
+    const message = randomBytes(1024);
+    const signature = sign('sm3', message, privateKey);
+    if (!verify('sm3', message, publicKey, signature)) throw new Error('OpenSSL SM2 baseline does not verify its own signature');
+
+    const opensslSign = await rate(() => sign('sm3', message, privateKey));
+    const sealSign = await rate(signOne);
+    const opensslVerify = await rate(() => verify('sm3', message, publicKey, signature));
+    const sealVerify = await rate(async () => {
+      if (!(await verifyAcrossRegions(ctx, signed)).valid) throw new Error('verification failed during the benchmark');
+    });
+    const figures: SealFigures = {
+      seconds,
+      opensslSignPerSecond: round(opensslSign, 0),
+      opensslVerifyPerSecond: round(opensslVerify, 0),
+      sealSignPerSecond: round(sealSign, 1),
+      sealVerifyPerSecond: round(sealVerify, 1),
+      signRatio: round(sealSign / opensslSign, 4),
+      verifyRatio: round(sealVerify / opensslVerify, 4),
+    };
+    note(`seals: signed ${figures.sealSignPerSecond}/s vs OpenSSL SM2 sign ${figures.opensslSignPerSecond}/s (ratio ${figures.signRatio}); verified ${figures.sealVerifyPerSecond}/s vs OpenSSL SM2 verify ${figures.opensslVerifyPerSecond}/s (ratio ${figures.verifyRatio})`);
+    return figures;
+  } catch (err) {
+    const failure = err instanceof Error ? err.message : String(err);
+    onFailure(failure);
+    return { failure };
+  } finally {
+    await handle.close();
+  }
+}
+
+if (import.meta.main) {
+  const out = await measureSeals((m) => console.error(`# ${m}`));
+  console.log(JSON.stringify(out));
+  process.exit('failure' in out ? 1 : 0);
+}
