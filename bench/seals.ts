@@ -19,9 +19,8 @@ import { migrate } from '../src/platform/db/migrate.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { preparePlatform } from '../src/server.ts';
 import { generateSm2KeyPair, sm2PrivateKeyToPem, sm2PublicKeyToPem } from '../src/platform/crypto/sm2.ts';
-import { keyEncryptionKey, SoftwareKeyStore } from '../src/platform/crypto/keystore.ts';
 import type { Actor } from '../src/platform/http/access.ts';
-import { caServiceFor, sealServiceFor, SigningService, verifyAcrossRegions } from '../src/modules/seals/index.ts';
+import { sealServiceFor, signingServiceFor, verifyAcrossRegions } from '../src/modules/seals/index.ts';
 // eslint-disable-next-line no-restricted-imports -- the seals module's in-memory test PDF
 import { samplePdf } from '../src/modules/seals/pdf/test-fixtures.ts';
 import { testConfig } from '../test/support/platform.ts';
@@ -63,13 +62,7 @@ export async function measureSeals(note: (msg: string) => void = () => undefined
     const orgId = (org as { id: string }).id;
     const seals = sealServiceFor(ctx);
     const esId = (await seals.approve(admin, await seals.request(admin, { orgId, kind: 'business' }))).esId;
-    const ca = caServiceFor(ctx);
-    // As in test/seals-trust.test.ts: the signing policy's chain check anchors at the issuing CA
-    // until signingServiceFor passes the issuing CA as an intermediate.
-    const signing = new SigningService({
-      db: handle.db, config, keys: new SoftwareKeyStore(handle.db, keyEncryptionKey(config)), sealStatusAt: (id, at) => seals.statusAt(id, at),
-      ca: { issue: (a, i) => ca.issue(a, i), caCertificate: () => ca.caCertificate('issuing'), crlDer: (role) => ca.crlDer(role) },
-    });
+    const signing = signingServiceFor(ctx, (id, at) => seals.statusAt(id, at));
     const clerk: Actor = { ...admin, roles: ['window_clerk'], orgId, regionCode: '320100' };
     const pdf = await samplePdf(1, 'Seal benchmark');
     const signOne = () => signing.sign(clerk, { esId, pdf, placement: { page: 1, x: 150, y: 240 } });
