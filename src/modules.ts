@@ -9,6 +9,7 @@ import { federationModule } from './modules/federation/index.ts';
 import { catalogModule } from './modules/catalog/index.ts';
 import { casesModule } from './modules/cases/index.ts';
 import { sealsModule } from './modules/seals/index.ts';
+import { licencesModule } from './modules/licences/index.ts';
 import { portalModule } from './modules/portal/index.ts';
 
-export const modules: PlatformModule[] = [calendarModule, regionsModule, identityModule, notificationsModule, ssoModule, federationModule, catalogModule, casesModule, sealsModule, portalModule];
+export const modules: PlatformModule[] = [calendarModule, regionsModule, identityModule, notificationsModule, ssoModule, federationModule, catalogModule, casesModule, sealsModule, licencesModule, portalModule];

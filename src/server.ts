@@ -16,6 +16,7 @@ import { RegionService } from './modules/regions/index.ts';
 import { StaffService } from './modules/identity/index.ts';
 import { purgeExpiredPayloads } from './modules/sso/index.ts';
 import { certificateAuthorityStep } from './modules/seals/index.ts';
+import { licenceCatalogueStep } from './modules/licences/index.ts';
 import { startCaseSchedules, type CaseSchedules } from './modules/cases/index.ts';
 import { loadDemoData } from '../demo/load.ts';
 import { loadDemoCatalog } from '../demo/load-catalog.ts';
@@ -95,6 +96,7 @@ const PREPARE_STEPS: readonly PrepareStep[] = [
     },
   },
   certificateAuthorityStep,
+  licenceCatalogueStep,
   {
     name: 'demo data',
     async run({ config, db, log }) {

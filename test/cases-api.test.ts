@@ -7,8 +7,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { describeEachBackend } from './support/backends.ts';
 import { Browser, buildTestPlatform, type TestPlatform } from './support/platform.ts';
 import { foodLicenceImplementation, publishedFoodLicence } from './support/catalog-fixtures.ts';
-import { seedCitizen } from './support/people.ts';
-import { sessionCookieName } from '../src/platform/http/auth.ts';
+import { signedInCitizen } from './support/people.ts';
 import { isCaseNumber } from '../src/modules/cases/index.ts';
 import { DEMO_PASSWORD } from '../demo/load.ts';
 
@@ -18,14 +17,7 @@ describeEachBackend('cases API: apply → intake → review → decision → del
   let applicant: { browser: Browser; csrf: string; mobile: string };
   const staff: Record<string, { browser: Browser; csrf: string }> = {};
 
-  async function signedIn(level: 1 | 2 | 3): Promise<{ browser: Browser; csrf: string; mobile: string }> {
-    const c = await seedCitizen(p.ctx, { level, factors: { password: Date.now(), sms: Date.now() } });
-    const browser = new Browser(p.app);
-    browser.setCookie(sessionCookieName(p.config.cookieSecure), c.token);
-    const page = await browser.get('/account');
-    assert.equal(page.statusCode, 200);
-    return { browser, csrf: Browser.csrfFrom(page.body), mobile: c.mobile };
-  }
+  const signedIn = (level: 1 | 2 | 3) => signedInCitizen(p, { level });
 
   async function call(who: { browser: Browser; csrf: string }, method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
     return p.app.inject({

@@ -5,10 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
+import { multipart as multipartBody } from './support/multipart.ts';
 import { describeEachBackend } from './support/backends.ts';
 import { Browser, buildTestPlatform, type TestPlatform } from './support/platform.ts';
-import { seedCitizen } from './support/people.ts';
-import { sessionCookieName } from '../src/platform/http/auth.ts';
+import { signedInCitizen } from './support/people.ts';
 import { CatalogService, createScenarioService } from '../src/modules/catalog/index.ts';
 import { RegionService } from '../src/modules/regions/index.ts';
 import { StaffService } from '../src/modules/identity/index.ts';
@@ -56,25 +56,14 @@ describeEachBackend('一件事 pages: merged application, linked cases, 联办�
   const PHOTO = 'materials.11-0302-000:photo';
   const CERT = 'materials.07-0104-000:cert';
 
-  async function signedIn(): Promise<Person> {
-    const c = await seedCitizen(p.ctx, { level: 2, name: '王芳' });
-    const browser = new Browser(p.app);
-    browser.setCookie(sessionCookieName(p.config.cookieSecure), c.token);
-    return { browser, csrf: Browser.csrfFrom((await browser.get('/account')).body) };
+  const signedIn = (): Promise<Person> => signedInCitizen(p, { level: 2, name: '王芳' });
+
+  /** A multipart form post, as a browser sends a form with file inputs. */
+  async function multipart(who: Person, url: string, fields: Record<string, string>, files: Record<string, { name: string; bytes: Buffer }> = {}): Promise<LightMyRequestResponse> {
+    const form = multipartBody({ _csrf: who.csrf, ...fields, ...Object.fromEntries(Object.entries(files).map(([k, f]) => [k, { file: f.bytes, name: f.name }])) });
+    return who.browser.setCookiesFrom(await p.app.inject({ method: 'POST', url, payload: form.payload, headers: { ...form.headers, accept: 'text/html', cookie: who.browser.cookieHeader } }));
   }
 
-  async function multipart(who: Person, url: string, fields: Record<string, string>, files: Record<string, { name: string; bytes: Buffer }> = {}): Promise<LightMyRequestResponse> {
-    const boundary = '----yiwang-bundle-pages';
-    const parts: Buffer[] = [];
-    for (const [k, v] of Object.entries({ _csrf: who.csrf, ...fields })) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-    for (const [k, f] of Object.entries(files)) {
-      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), f.bytes, Buffer.from('\r\n'));
-    }
-    parts.push(Buffer.from(`--${boundary}--\r\n`));
-    return who.browser.setCookiesFrom(
-      await p.app.inject({ method: 'POST', url, payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'text/html', cookie: who.browser.cookieHeader } }),
-    );
-  }
 
   const nonceOf = (html: string) => /name="nonce" value="([^"]+)"/.exec(html)?.[1] ?? assert.fail('no nonce on the page');
   const countRows = async (table: 'service_case' | 'case_bundle') => (await p.ctx.db.selectFrom(table).select('id').execute()).length;

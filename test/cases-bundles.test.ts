@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { describeEachBackend } from './support/backends.ts';
 import { Browser, buildTestPlatform, type TestPlatform } from './support/platform.ts';
-import { seedCitizen } from './support/people.ts';
-import { sessionCookieName } from '../src/platform/http/auth.ts';
+import { signedInCitizen } from './support/people.ts';
 import { CatalogService, createScenarioService } from '../src/modules/catalog/index.ts';
 import { RegionService } from '../src/modules/regions/index.ts';
 import { StaffService } from '../src/modules/identity/index.ts';
@@ -45,12 +44,7 @@ describeEachBackend('一件事 applications → linked cases', (getDb) => {
   let other: { browser: Browser; csrf: string };
   const orgs = new Map<string, string>();
 
-  async function signedIn(): Promise<{ browser: Browser; csrf: string }> {
-    const c = await seedCitizen(p.ctx, { level: 2, name: '王芳' });
-    const browser = new Browser(p.app);
-    browser.setCookie(sessionCookieName(p.config.cookieSecure), c.token);
-    return { browser, csrf: Browser.csrfFrom((await browser.get('/account')).body) };
-  }
+  const signedIn = () => signedInCitizen(p, { level: 2, name: '王芳' });
   const call = (who: { browser: Browser; csrf: string }, method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> =>
     p.app.inject({ method, url, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}), headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), 'x-csrf-token': who.csrf, cookie: who.browser.cookieHeader, ...headers } });
   async function upload(n: number): Promise<{ fileHash: string; mime: string; sizeBytes: number; fileName: string }> {

@@ -6,11 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
+import { multipart as multipartBody } from './support/multipart.ts';
 import { describeEachBackend } from './support/backends.ts';
 import { Browser, buildTestPlatform, type TestPlatform } from './support/platform.ts';
 import { foodLicenceImplementation, publishedFoodLicence } from './support/catalog-fixtures.ts';
-import { seedCitizen } from './support/people.ts';
-import { sessionCookieName } from '../src/platform/http/auth.ts';
+import { signedInCitizen } from './support/people.ts';
 import { fileStoreFromConfig } from '../src/platform/files/index.ts';
 import { DEMO_PASSWORD } from '../demo/load.ts';
 import { formatCaseNumber, isCaseNumber } from '../src/modules/cases/index.ts';
@@ -35,28 +35,15 @@ describeEachBackend('citizen case pages: apply wizard, my cases, case page, prog
   let caseId: string;
   let caseNumber: string;
 
-  async function signedIn(level: 1 | 2): Promise<Person> {
-    const c = await seedCitizen(p.ctx, { level, name: '张三', factors: { password: Date.now(), sms: Date.now() } });
-    const browser = new Browser(p.app);
-    browser.setCookie(sessionCookieName(p.config.cookieSecure), c.token);
-    const page = await browser.get('/account');
-    assert.equal(page.statusCode, 200);
-    return { browser, csrf: Browser.csrfFrom(page.body), mobile: c.mobile, idNumber: c.idNumber, id: c.id };
-  }
+  const signedIn = (level: 1 | 2): Promise<Person> => signedInCitizen(p, { level, name: '张三' });
 
   /** A multipart form post, as a browser sends a form with file inputs. */
+  /** A multipart form post, as a browser sends a form with file inputs. */
   async function multipart(who: Person, url: string, fields: Record<string, string>, files: Record<string, { name: string; bytes: Buffer }> = {}): Promise<LightMyRequestResponse> {
-    const boundary = '----yiwang-citizen-pages';
-    const parts: Buffer[] = [];
-    for (const [k, v] of Object.entries({ _csrf: who.csrf, ...fields })) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-    for (const [k, f] of Object.entries(files)) {
-      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), f.bytes, Buffer.from('\r\n'));
-    }
-    parts.push(Buffer.from(`--${boundary}--\r\n`));
-    return who.browser.setCookiesFrom(
-      await p.app.inject({ method: 'POST', url, payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'text/html', cookie: who.browser.cookieHeader } }),
-    );
+    const form = multipartBody({ _csrf: who.csrf, ...fields, ...Object.fromEntries(Object.entries(files).map(([k, f]) => [k, { file: f.bytes, name: f.name }])) });
+    return who.browser.setCookiesFrom(await p.app.inject({ method: 'POST', url, payload: form.payload, headers: { ...form.headers, accept: 'text/html', cookie: who.browser.cookieHeader } }));
   }
+
 
   const openDraft = async (who: Person) =>
     p.ctx.db.selectFrom('case_draft').selectAll().where('applicant_id', '=', who.id).where('implementation_id', '=', implId).where('case_id', 'is', null).executeTakeFirst();

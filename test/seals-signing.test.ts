@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { multipart } from './support/multipart.ts';
 import { describeEachBackend } from './support/backends.ts';
 import { Browser, testConfig } from './support/platform.ts';
 import { createLogger } from '../src/platform/logger.ts';
@@ -62,16 +63,6 @@ async function orgIn(db: Db, regionCode: string, name: string): Promise<string> 
 }
 
 /** multipart/form-data by hand: inject has no FormData encoder for Buffers. */
-function multipart(fields: Record<string, string | { file: Buffer; name: string }>) {
-  const boundary = `----yiwang${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) {
-    if (typeof v === 'string') parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-    else parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"; filename="${v.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), v.file, Buffer.from('\r\n'));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 describeEachBackend('signing PDFs with seals', (getDb) => {
   let app: App;

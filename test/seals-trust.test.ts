@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, it } from 'node:test';
+import { multipart } from './support/multipart.ts';
 import { describeEachBackend, type TestDatabase } from './support/backends.ts';
 import { Browser, buildTestPlatform, type TestPlatform } from './support/platform.ts';
 import { makeCert, makePki, signer } from './support/pki.ts';
@@ -25,16 +26,6 @@ import type { Actor } from '../src/platform/http/access.ts';
 const NOW = new Date();
 const DAY = 86_400_000;
 
-function multipart(fields: Record<string, string | { file: Buffer; name: string }>) {
-  const boundary = `----yiwang${Math.random().toString(16).slice(2)}`;
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) {
-    if (typeof v === 'string') parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-    else parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"; filename="${v.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`), v.file, Buffer.from('\r\n'));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 const grouped = (der: Buffer) => sm3(der).toString('hex').toUpperCase().replace(/(.{4})(?!$)/g, '$1 ');
 

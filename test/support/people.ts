@@ -8,6 +8,7 @@ import type { RealNameLevel } from '../../src/platform/http/access.ts';
 import { makeIdNumber } from '../../src/platform/identifiers/id-number.ts';
 import type { AppContext } from '../../src/platform/module.ts';
 import { Browser, type TestPlatform } from './platform.ts';
+import { sessionCookieName } from '../../src/platform/http/auth.ts';
 
 /** The newest verification code the simulated gateway sent to `mobile`. */
 export function smsCode(platform: TestPlatform, mobile: string): string {
@@ -62,4 +63,23 @@ export async function seedCitizen(
   const opened = await inTransaction(ctx.db, (tx) => svc.openSession(tx, row.id, 'password', options.factors ?? { password: Date.now() }, {}));
   if (opened.actor.kind !== 'citizen') throw new Error('not a citizen session');
   return { id: row.id, token: opened.token, sessionId: opened.actor.sessionId, mobile, idNumber };
+}
+
+export interface SignedInCitizen {
+  id: string;
+  browser: Browser;
+  /** The CSRF token of the person's pages (form field or x-csrf-token header). */
+  csrf: string;
+  mobile: string;
+  idNumber: string;
+}
+
+/** A person seeded at `level` and signed in on a cookie-jar browser (factors fresh, so no step-up). */
+export async function signedInCitizen(p: TestPlatform, options: { level: RealNameLevel; name?: string; idNumber?: string } = { level: 2 }): Promise<SignedInCitizen> {
+  const c = await seedCitizen(p.ctx, { ...options, factors: { password: Date.now(), sms: Date.now() } });
+  const browser = new Browser(p.app);
+  browser.setCookie(sessionCookieName(p.config.cookieSecure), c.token);
+  const page = await browser.get('/account');
+  assert.equal(page.statusCode, 200, 'the seeded session opens the user centre');
+  return { id: c.id, browser, csrf: Browser.csrfFrom(page.body), mobile: c.mobile, idNumber: c.idNumber };
 }

@@ -12,6 +12,7 @@ import { shanghaiDay } from './case-number.ts';
 import * as store from './store.ts';
 import * as sv from './supervision-store.ts';
 import { draftReferencesFile } from './citizen/store.ts';
+import { chaseCommitments, type ApplicantMessenger } from './commitments.ts';
 
 const SYSTEM = { kind: 'system' as const, id: 'case-escalation' };
 export const ESCALATION_LEVELS = { 1: '一级督办（超过承诺时限）', 2: '二级督办（超过法定时限）' } as const;
@@ -87,7 +88,7 @@ export const ORPHAN_GRACE_MS = 24 * 60 * 60_000;
  * The periodic case work: 督办 and the orphan sweep. Hourly by default, so the first red day is
  * caught within the hour after midnight; both jobs are idempotent, so every node may run them.
  */
-export function startCaseSchedules(ctx: Pick<AppContext, 'db' | 'config' | 'log'>, options: { everyMs?: number; graceMs?: number } = {}): CaseSchedules {
+export function startCaseSchedules(ctx: Pick<AppContext, 'db' | 'config' | 'log'>, options: { everyMs?: number; graceMs?: number; tellApplicant?: ApplicantMessenger } = {}): CaseSchedules {
   const files = fileStoreFromConfig(ctx.config);
   let running: Promise<void> | null = null;
   const runOnce = () =>
@@ -97,6 +98,17 @@ export function startCaseSchedules(ctx: Pick<AppContext, 'db' | 'config' | 'log'
         if (escalated.length) ctx.log.info({ escalated: escalated.length }, 'overdue cases escalated (督办)');
       } catch (err) {
         ctx.log.warn({ err }, 'case escalation failed');
+      }
+      try {
+        const notifyStaff = staffNotifier(ctx);
+        const chased = await chaseCommitments(ctx.db, {
+          today: todayInShanghai(),
+          ...(options.tellApplicant ? { tellApplicant: options.tellApplicant } : {}),
+          tellStaff: (tx, staffId, row) => notifyStaff(tx, staffId, { regionCode: row.region_code.slice(0, 6), title: `容缺材料逾期：${row.item_name}`, body: `办件 ${row.case_number} 的容缺材料承诺期限（${row.commitment_due_on}）已过，申请人尚未补齐，已提醒申请人。`, link: `/staff/cases/${row.id}` }),
+        });
+        if (chased.length) ctx.log.info({ chased: chased.length }, '容缺 promises past their date chased');
+      } catch (err) {
+        ctx.log.warn({ err }, 'chasing 容缺 promises failed');
       }
       try {
         const swept = await sweepCaseFiles(ctx.db, files, options.graceMs ?? ORPHAN_GRACE_MS);

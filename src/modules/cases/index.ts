@@ -17,14 +17,17 @@ import { RegionService } from '../regions/index.ts';
 import { courierOf } from '../../platform/external/courier.ts';
 import { supervisionRoutes, supervisionServiceFor } from './supervision-routes.ts';
 import { staffCaseRoutes } from './staff/routes.ts';
+import { startCaseSchedules as startSchedules, type CaseSchedules } from './escalation.ts';
+import type { Queryable } from '../../platform/db/database.ts';
+import type { CaseRow } from './store.ts';
 import { BundleService } from './bundles.ts';
 import { bundleRoutes } from './bundle-routes.ts';
 
 export { CaseService, stepsOf, type CaseView, type SubmitInput, type MaterialInput } from './service.ts';
-export { CASE_STATES, TRANSITIONS, CASE_ACTIONS, type CaseAction, type CaseState } from './state-machine.ts';
+export { CASE_STATES, TRANSITIONS, CASE_ACTIONS, eventLabel, type CaseAction, type CaseState } from './state-machine.ts';
 export { formatCaseNumber, isCaseNumber } from './case-number.ts';
 export { SPECIAL_PROCEDURES, type SpecialProcedure } from './state-machine.ts';
-export { startCaseSchedules, escalateOverdue, staffNotifier, sweepCaseFiles, todayInShanghai, ESCALATION_LEVELS, type CaseSchedules } from './escalation.ts';
+export { escalateOverdue, staffNotifier, sweepCaseFiles, todayInShanghai, ESCALATION_LEVELS, type CaseSchedules } from './escalation.ts';
 export { SUPERVISION_SCOPE } from './supervision-routes.ts';
 export { registerMaterialSource, materialSources, type MaterialSource, type MaterialCandidate } from './citizen/material-sources.ts';
 export { renderForm, formFields, parseForm, validateAnswers, FORM_FIELD, SOURCE_LABELS, type RenderFormInput, type Provenance } from './forms/index.ts';
@@ -99,19 +102,32 @@ const NOTICES: Partial<Record<CaseAction, (itemName: string, extra: { note: stri
 
 /** The applicant hears of acceptance, corrections, decisions and delivery, in site and by SMS. */
 function caseNotifier(ctx: AppContext, people: ReturnType<typeof citizenServiceFor>): CaseNotifier {
+  const tell = applicantMessenger(ctx, people);
   return async (tx, row, action, extra) => {
     const text = NOTICES[action]?.(row.item_name, extra);
-    if (!text) return;
+    if (text) await tell(tx, row, `${row.item_name}：${TRANSITIONS[action].label}`, text, `case.${action}`);
+  };
+}
+
+/** The applicant hears in site and, for a person, by SMS (through the outbox). */
+function applicantMessenger(ctx: AppContext, people: ReturnType<typeof citizenServiceFor>) {
+  return async (tx: Queryable, row: CaseRow, title: string, text: string, topic = 'case.notice'): Promise<void> => {
     const mobile = row.applicant_kind === 'citizen' ? await people.mobileOf(row.applicant_id, tx) : null;
     await notify(ctx, tx, {
       recipient: { kind: row.applicant_kind, accountId: row.applicant_id },
       regionCode: row.region_code.slice(0, 6),
-      topic: `case.${action}`,
-      title: `${row.item_name}：${TRANSITIONS[action].label}`,
+      topic,
+      title,
       body: `${text}（办件编号 ${row.case_number}）`,
       ...(mobile ? { sms: { mobile, text: `${text.slice(0, 200)}办件编号${row.case_number}` } } : {}),
     });
   };
+}
+
+/** 督办, 容缺 chasing and the orphan-upload sweep on a timer (server.ts). */
+export function startCaseSchedules(ctx: AppContext, options: { everyMs?: number; graceMs?: number } = {}): CaseSchedules {
+  const tell = applicantMessenger(ctx, citizenServiceFor(ctx));
+  return startSchedules(ctx, { ...options, tellApplicant: (tx, row, title, text) => tell(tx, row, title, text, 'case.commitment_overdue') });
 }
 
 export const casesModule: PlatformModule = {

@@ -95,6 +95,18 @@ export function caseApiRoutes(app: FastifyInstance, cases: CaseService): void {
     handler: async (req) => ({ events: await cases.timeline(req.actor, (req.params as { id: string }).id) }),
   });
 
+  app.post('/api/v1/cases/:id/materials', {
+    config: { access: applicants },
+    schema: {
+      tags,
+      summary: '补交容缺材料',
+      description: '容缺受理的办件在办理中补交承诺的材料；承诺的材料补齐后承诺期限解除（kept 为 true）。',
+      params: Type.Object({ id: Id }),
+      body: Type.Object({ materials: Type.Array(Material, { minItems: 1, maxItems: 100 }) }, { additionalProperties: false }),
+    },
+    handler: async (req) => cases.supplyMaterials(req.actor, (req.params as { id: string }).id, (req.body as { materials: SubmitInput['materials'] }).materials, { requestId: String(req.id) }),
+  });
+
   app.post('/api/v1/cases/:id/actions/:action', {
     config: { access: access.anyOf(applicants, access.staff(['window_clerk', 'approver', 'region_admin'])) },
     schema: {

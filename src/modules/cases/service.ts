@@ -12,12 +12,13 @@ import { maskName } from '../../platform/crypto/personal-data.ts';
 import type { CatalogService, ImplementationContent } from '../catalog/index.ts';
 import { shanghaiDay, type Channel } from './case-number.ts';
 import { dueDates, extendBySuspension, light, type Light, type WorkingDays } from './deadlines.ts';
-import { TRANSITIONS, CASE_STATES, FINAL_STATES, actionsFrom, canTake, type CaseAction, type CaseState } from './state-machine.ts';
+import { eventLabel, TRANSITIONS, CASE_STATES, FINAL_STATES, actionsFrom, canTake, type CaseAction, type CaseState } from './state-machine.ts';
 import * as store from './store.ts';
 import { validateAnswers } from './forms/validate.ts';
 import { stepsOf } from './steps.ts';
 import { actorIdOf, writeSubmission, type PreparedSubmission } from './submission.ts';
 import { closeBundleIfDone, OPEN_CASE_STATES } from './bundles.ts';
+import { supplyMaterials } from './commitments.ts';
 import { NEEDS_PREPARATION, prepare, resumeData, type Prepared, type RuleDeps } from './rules.ts';
 
 export { stepsOf };
@@ -207,6 +208,8 @@ export class CaseService {
       this.check(actor, seen, action, input.version);
       prepared = await prepare(this.rules, action, seen, input.data ?? {});
     }
+    // 容缺: the materials the applicant promised to supply, named from the implementation (read now, outside the transaction).
+    const promised = action === 'accept_with_commitment' ? await this.promisedMaterials(caseId, input.data?.promisedMaterials) : [];
     return inTransaction(this.db, async (tx) => {
       const row = await store.findCase(tx, caseId, true);
       if (!row) throw new AppError('CASE_NOT_FOUND');
@@ -234,6 +237,8 @@ export class CaseService {
           const due = typeof data.commitmentDueOn === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(data.commitmentDueOn) ? data.commitmentDueOn : null;
           if (!due || due <= today) throw new AppError('VALIDATION_FAILED', { errors: [{ field: 'commitmentDueOn', message: '请填写申请人承诺补交材料的日期（须晚于今天）' }] });
           changes.commitment_due_on = due;
+          await store.replaceMaterials(tx, row.id, promised);
+          if (promised.length) data.promisedMaterials = promised.map((m) => m.material_id);
         }
       }
       if (t.clock === 'stop') changes.suspended_since = today;
@@ -295,6 +300,20 @@ export class CaseService {
     if (!by.some((r) => actor.roles.includes(r))) throw new AppError('FORBIDDEN');
   }
 
+  private async promisedMaterials(caseId: string, ids: unknown): Promise<Omit<store.CaseMaterialRow, 'id' | 'case_id' | 'created_at'>[]> {
+    if (ids === undefined) return [];
+    const row = await store.findCase(this.db, caseId);
+    const impl = row ? await this.rules.implementation(row.implementation_id) : null;
+    const known = Array.isArray(ids) && ids.every((id) => typeof id === 'string' && impl?.materials.some((m) => m.id === id));
+    if (!known) throw new AppError('VALIDATION_FAILED', { errors: [{ field: 'promisedMaterials', message: '请从该事项的申请材料中选择容缺的材料' }] });
+    return (ids as string[]).map((id) => ({ material_id: id, name: impl!.materials.find((m) => m.id === id)!.name, source: 'promised' as const, file_hash: null, file_name: null, mime: null, size_bytes: null, reference: null }));
+  }
+
+  /** 容缺: the applicant supplies what was promised (commitments.ts). */
+  supplyMaterials(actor: Actor, caseId: string, materials: MaterialInput[], meta: { requestId?: string }): Promise<{ kept: boolean }> {
+    return supplyMaterials({ db: this.db, implementation: this.rules.implementation, fileExists: this.fileExists }, actor, caseId, materials, meta);
+  }
+
   /** A case for its applicant or for staff in its region; anyone else gets 404, not 403. */
   async get(actor: Actor, caseId: string): Promise<{ view: CaseView; row: store.CaseRow }> {
     const row = await store.findCase(this.db, caseId);
@@ -317,7 +336,7 @@ export class CaseService {
     const row = await store.findCaseByNumber(this.db, caseNumber);
     if (!row || row.phone_tail_hash !== this.phoneTailHash(caseNumber, phoneTail)) return null;
     const events = await store.listEvents(this.db, row.id, true);
-    return { caseNumber, itemName: row.item_name, state: CASE_STATES[row.state], events: events.map((e) => ({ action: TRANSITIONS[e.action as CaseAction]?.label ?? '提交申请', at: e.created_at })) };
+    return { caseNumber, itemName: row.item_name, state: CASE_STATES[row.state], events: events.map((e) => ({ action: eventLabel(e.action), at: e.created_at })) };
   }
 
   async mine(actor: Actor, limit = 50): Promise<CaseView[]> {

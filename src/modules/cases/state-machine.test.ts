@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CASE_ACTIONS, CASE_STATES, FINAL_STATES, SPECIAL_PROCEDURES, TRANSITIONS, actionsFrom, canTake, isSpecialProcedure, type CaseAction, type CaseState } from './state-machine.ts';
+import { CASE_ACTIONS, CASE_STATES, FINAL_STATES, SPECIAL_PROCEDURES, TRANSITIONS, actionsFrom, canTake, eventLabel, isSpecialProcedure, type CaseAction, type CaseState } from './state-machine.ts';
 import { formatCaseNumber, isCaseNumber } from './case-number.ts';
 import { stepsOf } from './service.ts';
 
@@ -105,4 +105,10 @@ test('back-office steps come from the process steps, always ending in a decision
   assert.deepEqual(stepsOf(impl(['申请', '受理', '审查', '决定', '送达'])).map((s) => s.name), ['审查', '决定']);
   assert.deepEqual(stepsOf(impl(['申请', '受理', '审核'])).map((s) => s.name), ['审核', '决定']);
   assert.deepEqual(stepsOf(impl(['申请'])).map((s) => s.name), ['审查', '决定']);
+});
+
+test('every timeline entry reads in Chinese: transitions by their label, the others by name', () => {
+  for (const a of CASE_ACTIONS) assert.equal(eventLabel(a), TRANSITIONS[a].label);
+  assert.deepEqual(['submit', 'supply_materials', 'commitment_chase', 'escalate'].map(eventLabel), ['提交申请', '补交容缺材料', '提醒补交容缺材料', '督办']);
+  for (const a of ['submit', 'supply_materials', 'commitment_chase', 'escalate']) assert.match(eventLabel(a), /^[\u4e00-\u9fff]+$/);
 });

@@ -99,3 +99,16 @@ export function canTake(action: CaseAction, state: CaseState): boolean {
 export function actionsFrom(state: CaseState): CaseAction[] {
   return CASE_ACTIONS.filter((a) => canTake(a, state));
 }
+
+/** Timeline entries that are not transitions: what the applicant and staff read for each. */
+const OTHER_EVENTS: Record<string, string> = {
+  submit: '提交申请',
+  supply_materials: '补交容缺材料',
+  commitment_chase: '提醒补交容缺材料',
+  escalate: '督办',
+};
+
+/** The words for a timeline entry, transition or not. */
+export function eventLabel(action: string): string {
+  return (TRANSITIONS as Record<string, Transition | undefined>)[action]?.label ?? OTHER_EVENTS[action] ?? action;
+}

@@ -200,3 +200,25 @@ export async function listQueue(db: Queryable, filter: { regionPrefix: string; s
 export async function fileReferenced(db: Queryable, sha256: string): Promise<boolean> {
   return !!(await db.selectFrom('case_material').select('id').where('file_hash', '=', sha256).limit(1).executeTakeFirst());
 }
+
+/** Replaces the named materials of a case (补正, 容缺 supplied): the old rows go, the new ones are inserted. */
+export async function replaceMaterials(db: Queryable, caseId: string, materials: Omit<Database['case_material'], 'id' | 'case_id' | 'created_at'>[]): Promise<void> {
+  if (!materials.length) return;
+  await db.deleteFrom('case_material').where('case_id', '=', caseId).where('material_id', 'in', materials.map((m) => m.material_id)).execute();
+  await db.insertInto('case_material').values(materials.map((m) => ({ ...m, case_id: caseId }))).execute();
+}
+
+export async function hasPromisedMaterials(db: Queryable, caseId: string): Promise<boolean> {
+  return !!(await db.selectFrom('case_material').select('id').where('case_id', '=', caseId).where('source', '=', 'promised').limit(1).executeTakeFirst());
+}
+
+/** Open cases whose 容缺 promise is past its date. */
+export async function overdueCommitments(db: Queryable, today: string, limit: number): Promise<{ id: string }[]> {
+  return db.selectFrom('service_case').select('id').where('commitment_due_on', '<', today).where('state', 'in', ['in_review', 'suspended']).orderBy('commitment_due_on').limit(limit).execute();
+}
+
+/** Whether the case already has an event of `action` whose data contains `data` (jsonb containment). */
+export async function hasEvent(db: Queryable, caseId: string, action: string, data: Record<string, unknown>): Promise<boolean> {
+  const r = await db.selectFrom('case_event').select('id').where('case_id', '=', caseId).where('action', '=', action).where(sql<boolean>`data @> ${JSON.stringify(data)}::jsonb`).limit(1).executeTakeFirst();
+  return !!r;
+}

@@ -85,7 +85,7 @@ export function signingRoutes(app: FastifyInstance, ctx: AppContext, signing: Si
     // ---- signing: staff of the seal's organisation ----
     const signPage = async (req: FastifyRequest, reply: FastifyReply, errors: { field: string; message: string }[], values: Fields, status = 200) => {
       const seals = await signing.sealsFor(req.actor);
-      return ctx.render.page(req, reply, `${PAGES}/sign.eta`, { seals, errors, values }, { title: '文档签章', status, breadcrumbs: [{ href: '/staff', label: '工作台' }] });
+      return ctx.render.page(req, reply, `${PAGES}/sign.eta`, { seals, errors, values }, { title: '文档签章', status, breadcrumbs: [{ href: '/staff', label: '工作台' }, { label: '文档签章' }] });
     };
 
     scope.get('/seals/sign', {

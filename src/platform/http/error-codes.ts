@@ -100,6 +100,11 @@ export const ERROR_CODES = {
   TRUST_ANCHOR_STATE_CONFLICT: { status: 409, message: '该信任项的当前状态不允许此操作，请刷新后查看' },
   CASE_BUNDLE_INCOMPLETE: { status: 422, message: '本地区暂不能网上联办这件事：有的事项尚未发布实施清单' },
   CASE_BUNDLE_NOT_FOUND: { status: 404, message: '没有这份“一件事”申请' },
+  LICENCE_NOT_FOUND: { status: 404, message: '没有这本电子证照' },
+  LICENCE_IDENTIFIER_INVALID: { status: 400, message: '证照标识无效，请核对后重新输入' },
+  LICENCE_STATE_CONFLICT: { status: 409, message: '证照当前状态不允许此操作' },
+  LICENCE_DATA_INVALID: { status: 400, message: '证照信息不符合该类证照的要求，请按提示修改' },
+  LICENCE_NO_VALID_SEAL: { status: 409, message: '发证机关没有有效的电子印章，暂不能签发证照' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

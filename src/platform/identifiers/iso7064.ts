@@ -8,3 +8,19 @@ export function mod11_2(digits: string): string {
   const check = (12 - p) % 11;
   return check === 10 ? 'X' : String(check);
 }
+
+const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/**
+ * ISO/IEC 7064 MOD 37,36 (hybrid system, M = 36, one check character 0-9 or A-Z): the check
+ * of GB/T 36903 electronic licence identifiers. Input is upper-case 0-9A-Z.
+ */
+export function mod37_36(text: string): string {
+  if (!/^[0-9A-Z]+$/.test(text)) throw new Error('MOD 37,36 needs 0-9 and A-Z');
+  let p = 36;
+  for (const ch of text) {
+    const s = (p + ALNUM.indexOf(ch)) % 36 || 36;
+    p = (s * 2) % 37;
+  }
+  return ALNUM[(37 - p) % 36]!;
+}

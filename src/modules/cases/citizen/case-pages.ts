@@ -10,7 +10,7 @@ import type { FileStore } from '../../../platform/files/index.ts';
 import { createCatalogService, type ImplementationContent } from '../../catalog/index.ts';
 import { registerUserCentreSection } from '../../identity/index.ts';
 import { parseForm, renderForm, validateAnswers } from '../forms/index.ts';
-import { caseServiceFor, isCaseNumber, TRANSITIONS, type CaseAction, type CaseView } from '../index.ts';
+import { caseServiceFor, eventLabel, isCaseNumber, type CaseView } from '../index.ts';
 import * as caseStore from '../store.ts';
 import { applicationFor, applyMaterialChoices, draftOf, materialsAsked, type PostedFile } from './drafts.ts';
 import { candidatesFor } from './material-sources.ts';
@@ -112,6 +112,22 @@ export function casePageRoutes(app: FastifyInstance, ctx: AppContext, opts: { fi
         return reply.redirect(`/cases/${row.id}?done=resubmit`, 303);
       },
     });
+    // 容缺: the promised materials, each uploaded here; the case page shows what is still owed.
+    app.post('/cases/:id/supply', {
+      config: { access: applicants, csrf: false },
+      schema: { hide: true, params: Type.Object({ id: Id }), consumes: ['multipart/form-data'] },
+      handler: async (req, reply) => {
+        const form = await readMultipart(req);
+        const { row } = await cases().get(req.actor, (req.params as { id: string }).id);
+        const impl = await implementationOf(row);
+        if (!impl) throw new AppError('CATALOG_ENTRY_NOT_FOUND');
+        const applied = await applyMaterialChoices(ctx, opts.files, opts.maxBytes, { applicant: applicantOf(req.actor)!, impl, current: {}, choices: {}, uploads: form.files });
+        if (applied.errors.length) throw new AppError('VALIDATION_FAILED', { errors: applied.errors });
+        const materials = Object.entries(applied.materials).map(([materialId, d]) => ({ materialId, source: 'upload' as const, fileHash: d.fileHash!, ...(d.fileName ? { fileName: d.fileName } : {}), ...(d.mime ? { mime: d.mime } : {}), ...(d.sizeBytes !== undefined ? { sizeBytes: d.sizeBytes } : {}) }));
+        await cases().supplyMaterials(req.actor, row.id, materials, { requestId: String(req.id) });
+        return reply.redirect(`/cases/${row.id}?done=supplied`, 303);
+      },
+    });
     return;
   }
 
@@ -156,14 +172,14 @@ export function casePageRoutes(app: FastifyInstance, ctx: AppContext, opts: { fi
     handler: async (req, reply) => {
       const { view, row } = await cases().get(req.actor, (req.params as { id: string }).id);
       const [events, materials, impl] = await Promise.all([cases().timeline(req.actor, view.id), caseStore.listMaterials(ctx.db, view.id), implementationOf(row)]);
-      const timeline = events.map((e) => ({ label: TRANSITIONS[e.action as CaseAction]?.label ?? '提交申请', note: e.note, at: e.created_at }));
+      const timeline = events.map((e) => ({ label: eventLabel(e.action), note: e.note, at: e.created_at }));
       const notice = view.state === 'correction_requested' ? await correctionNotice(req, view.id) : null;
       const lines = impl ? answerLines(impl.formSchema, (row.answers ?? {}) as Record<string, unknown>) : [];
       return ctx.render.page(
         req,
         reply,
         `${PAGES}/case.eta`,
-        { view, timeline, materials, lines, notice, canAgain: AGAIN_FROM.has(view.state) && !!impl, done: (req.query as { done?: string }).done ?? null, h: pageHelpers },
+        { view, timeline, materials, lines, notice, commitmentDueOn: row.commitment_due_on, promised: materials.filter((m) => m.source === 'promised'), maxMb: Math.floor(opts.maxBytes / 1048576), canAgain: AGAIN_FROM.has(view.state) && !!impl, done: (req.query as { done?: string }).done ?? null, h: pageHelpers },
         { title: `${view.itemName}（${view.caseNumber}）`, breadcrumbs: [...mineCrumbs(req), { label: view.caseNumber }] },
       );
     },

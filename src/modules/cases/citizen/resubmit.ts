@@ -5,7 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { recordAudit } from '../../../platform/audit/audit.ts';
 import type { Actor } from '../../../platform/http/access.ts';
 import type { CaseService, MaterialInput } from '../service.ts';
-import { replaceCaseMaterials } from './store.ts';
+import { replaceMaterials } from '../store.ts';
 import type { Db } from '../../../platform/db/database.ts';
 
 export interface CorrectionInput {
@@ -24,7 +24,7 @@ export async function resubmitWithChanges(db: Db, service: CaseService, actor: A
       const before = (row.answers ?? {}) as Record<string, unknown>;
       const changedFields = [...new Set([...Object.keys(before), ...Object.keys(input.answers)])].filter((k) => !isDeepStrictEqual(before[k], input.answers[k]));
       if (!changedFields.length && !input.materials.length) return {};
-      await replaceCaseMaterials(
+      await replaceMaterials(
         tx,
         row.id,
         input.materials.map((m) => ({ material_id: m.materialId, name: m.name, source: m.source === 'promised' ? 'upload' : m.source, file_hash: m.fileHash ?? null, file_name: m.fileName ?? null, mime: m.mime ?? null, size_bytes: m.sizeBytes ?? null, reference: m.reference ?? null })),

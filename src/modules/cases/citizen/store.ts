@@ -155,14 +155,3 @@ export async function draftReferencesFile(db: Queryable, sha256: string): Promis
     ) as found`.execute(db);
   return r.rows[0]?.found === true;
 }
-
-/** Replaces the named materials of a case (补正): the old rows go, the new ones are inserted. */
-export async function replaceCaseMaterials(
-  db: Queryable,
-  caseId: string,
-  materials: { material_id: string; name: string; source: DraftMaterial['source']; file_hash: string | null; file_name: string | null; mime: string | null; size_bytes: number | null; reference: string | null }[],
-): Promise<void> {
-  if (!materials.length) return;
-  await db.deleteFrom('case_material').where('case_id', '=', caseId).where('material_id', 'in', materials.map((m) => m.material_id)).execute();
-  await db.insertInto('case_material').values(materials.map((m) => ({ ...m, case_id: caseId }))).execute();
-}

@@ -7,7 +7,7 @@ import { displayValue } from '../forms/render.ts';
 import { orderedNames, propertiesOf, titleOf, typeOf, type Schema } from '../forms/schema.ts';
 import { shanghaiDay } from '../case-number.ts';
 import { LIGHT_NAMES, type Light } from '../deadlines.ts';
-import { TRANSITIONS, type CaseAction } from '../state-machine.ts';
+import { eventLabel } from '../state-machine.ts';
 import type { CaseRow } from '../store.ts';
 import type { Scope } from './workbench-store.ts';
 
@@ -44,10 +44,7 @@ export function today(): string {
   return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`;
 }
 
-export function eventLabel(action: string): string {
-  if (action === 'submit') return '提交申请';
-  return TRANSITIONS[action as CaseAction]?.label ?? action;
-}
+export { eventLabel };
 
 export function lightText(light: Light, dueOn: string | null): string {
   if (light === 'none') return LIGHT_NAMES.none;

@@ -1,0 +1,49 @@
+// Public face of the licences module (电子证照): the licence catalogue, issuing on case
+// completion, the province licence library and its lifecycle. Wallet, consented reuse and
+// offline QR verification build on what is exported here.
+import type { AppContext, PlatformModule } from '../../platform/module.ts';
+import { PersonalDataCipher } from '../../platform/crypto/personal-data.ts';
+import { fileStoreFromConfig } from '../../platform/files/index.ts';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../platform/db/database.ts';
+import type { Logger } from 'pino';
+import { DEMO_LICENCE_TYPES } from './catalogue.ts';
+import { licenceHandlers } from './issue-handler.ts';
+import { licenceRoutes } from './routes.ts';
+import { LicenceService } from './service.ts';
+
+export { DEMO_LICENCE_TYPES, typeIssuedBy, validUntil, type LicenceType, type MetadataField, type HolderKind } from './catalogue.ts';
+export { parseIdentifier, formatIdentifier, IDENTIFIER_PREFIX, type LicenceIdentifier } from './identifier.ts';
+export { LicenceService, type PublicStatus } from './service.ts';
+export { issueForCase, type CaseCompleted, type IssueOutcome } from './issue-handler.ts';
+
+const services = new WeakMap<object, LicenceService>();
+
+export function licenceServiceFor(ctx: Pick<AppContext, 'db' | 'config'>): LicenceService {
+  let svc = services.get(ctx.db);
+  if (!svc) {
+    svc = new LicenceService({ db: ctx.db, config: ctx.config, files: fileStoreFromConfig(ctx.config), cipher: new PersonalDataCipher(ctx.config.secrets) });
+    services.set(ctx.db, svc);
+  }
+  return svc;
+}
+
+/**
+ * Start-up step (server.ts PREPARE_STEPS): loads the licence catalogue; every new or changed
+ * type is audited and emitted as `licence_type.changed` for the push to the national node.
+ */
+export const licenceCatalogueStep = {
+  name: 'licence catalogue',
+  async run({ config, db, log }: { config: Config; db: Db; log: Logger }): Promise<void> {
+    const changed = await licenceServiceFor({ db, config }).syncCatalogue(DEMO_LICENCE_TYPES, { kind: 'system', id: 'licence-catalogue' });
+    if (changed.length) log.info({ changed }, 'licence catalogue updated');
+  },
+};
+
+export const licencesModule: PlatformModule = {
+  name: 'licences',
+  handlers: (ctx) => licenceHandlers({ config: ctx.config, files: fileStoreFromConfig(ctx.config), cipher: new PersonalDataCipher(ctx.config.secrets) }),
+  routes(app, ctx) {
+    licenceRoutes(app, licenceServiceFor(ctx));
+  },
+};
