@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import type { BrowserContext, Page } from 'playwright-core';
-import { axeAudit, isElder, RESULTS_DIR, startBrowserPlatform } from './support/browser.ts';
+import { screenRecorder, isElder, startBrowserPlatform } from './support/browser.ts';
 import { foodLicenceImplementation, publishedFoodLicence } from './support/catalog-fixtures.ts';
 import { seedCitizen, smsCode } from './support/people.ts';
 import { DEMO_PASSWORD } from '../demo/load.ts';
@@ -77,28 +77,7 @@ test('a case from application to pick-up in Chromium: real pages, a screenshot a
   writeFileSync(firstPdf, await pdf('Food business licence application'));
   writeFileSync(signedPdf, await pdf('Food business licence application (signed)'));
 
-  const problems: string[] = [];
-  const pageErrors: string[] = [];
-  let shots = 0;
-  /** Screenshot and axe for the screen as shown; serious findings are collected and fail at the end. */
-  async function screen(page: Page, name: string): Promise<void> {
-    const n = String(++shots).padStart(2, '0');
-    const { serious } = await axeAudit(page, `${n}-${name}`);
-    problems.push(...serious);
-    await page.screenshot({ path: path.join(RESULTS_DIR, `case-${n}-${name}.png`), fullPage: true });
-  }
-  function watch(context: BrowserContext): void {
-    context.on('page', (p) => {
-      p.on('pageerror', (err) => pageErrors.push(err.message));
-      p.on('console', (m) => {
-        if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
-      });
-    });
-  }
-  /** Clicks something that submits or navigates and waits for the next page to load. */
-  async function go(page: Page, click: () => Promise<void>, url?: RegExp): Promise<void> {
-    await Promise.all([page.waitForNavigation(url ? { url, waitUntil: 'load' } : { waitUntil: 'load' }), click()]);
-  }
+  const { problems, pageErrors, screen, watch, go } = screenRecorder('case');
   async function staffSignIn(context: BrowserContext, loginName: string): Promise<Page> {
     const page = await context.newPage();
     await page.goto(`${base}/staff/login`);

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { axeAudit, RESULTS_DIR, startBrowserPlatform } from './support/browser.ts';
+import { screenRecorder, startBrowserPlatform } from './support/browser.ts';
 import { DEMO_PASSWORD } from '../demo/load.ts';
 import { StaffService } from '../src/modules/identity/index.ts';
 import { RegionService } from '../src/modules/regions/index.ts';
@@ -49,28 +49,7 @@ test('seals in Chromium: request, approve, sign, verify on a phone, tamper, susp
   const original = path.join(files, '准予许可决定书.pdf');
   writeFileSync(original, await samplePdf(1, 'Decision of administrative licensing'));
 
-  const problems: string[] = [];
-  const pageErrors: string[] = [];
-  let shots = 0;
-  /** Screenshot and axe for the screen as shown; serious findings are collected and fail at the end. */
-  async function screen(page: Page, name: string): Promise<void> {
-    const n = String(++shots).padStart(2, '0');
-    const { serious } = await axeAudit(page, `${n}-${name}`);
-    problems.push(...serious);
-    await page.screenshot({ path: path.join(RESULTS_DIR, `seal-${n}-${name}.png`), fullPage: true });
-  }
-  function watch(context: BrowserContext): void {
-    context.on('page', (p) => {
-      p.on('pageerror', (err) => pageErrors.push(err.message));
-      p.on('console', (m) => {
-        if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
-      });
-    });
-  }
-  /** Clicks something that submits or navigates and waits for the next page to load. */
-  async function go(page: Page, click: () => Promise<void>, url?: RegExp): Promise<void> {
-    await Promise.all([page.waitForNavigation(url ? { url, waitUntil: 'load' } : { waitUntil: 'load' }), click()]);
-  }
+  const { problems, pageErrors, screen, watch, go } = screenRecorder('seal');
   async function staffSignIn(context: BrowserContext, loginName: string, password: string): Promise<Page> {
     const page = await context.newPage();
     await page.goto(`${base}/staff/login`);

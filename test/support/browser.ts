@@ -4,7 +4,7 @@ import type { TestContext } from 'node:test';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import { availableBackends, type TestDatabase } from './backends.ts';
 import { buildTestPlatform, type TestPlatform } from './platform.ts';
@@ -62,4 +62,38 @@ export async function axeAudit(page: Page, label: string) {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${label} [${elder ? 'elder' : 'standard'}] ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''}`).join('; ')}`);
   return { elder, violations, serious };
+}
+
+/**
+ * A recorded walk through screens: each screen gets a numbered screenshot
+ * (test-results/{prefix}-NN-name.png) and an axe audit whose serious findings are collected;
+ * script errors and CSP violations on any page of a watched context are collected too. The
+ * test asserts both lists are empty at the end, so every screen is reported, not just the first.
+ */
+export function screenRecorder(prefix: string) {
+  const problems: string[] = [];
+  const pageErrors: string[] = [];
+  let shots = 0;
+  return {
+    problems,
+    pageErrors,
+    async screen(page: Page, name: string): Promise<void> {
+      const n = String(++shots).padStart(2, '0');
+      const { serious } = await axeAudit(page, `${n}-${name}`);
+      problems.push(...serious);
+      await page.screenshot({ path: path.join(RESULTS_DIR, `${prefix}-${n}-${name}.png`), fullPage: true });
+    },
+    watch(context: BrowserContext): void {
+      context.on('page', (p) => {
+        p.on('pageerror', (err) => pageErrors.push(err.message));
+        p.on('console', (m) => {
+          if (/Content Security Policy/i.test(m.text())) pageErrors.push(m.text());
+        });
+      });
+    },
+    /** Clicks something that submits or navigates and waits for the next page to load. */
+    async go(page: Page, click: () => Promise<void>, url?: RegExp): Promise<void> {
+      await Promise.all([page.waitForNavigation(url ? { url, waitUntil: 'load' } : { waitUntil: 'load' }), click()]);
+    },
+  };
 }
