@@ -237,6 +237,9 @@ describeEachBackend('citizen case pages: apply wizard, my cases, case page, prog
     assert.match(page.body, /需要补正（一次性告知）/);
     assert.match(page.body, /申请书缺少签名/);
     assert.match(page.body, /请上传签名后的申请书/);
+    // After submission the person's own ID and mobile numbers show masked.
+    assert.ok(!page.body.includes(me.idNumber) && !page.body.includes(me.mobile), 'no full ID or mobile number on the case page');
+    assert.ok(page.body.includes(`${me.idNumber.slice(0, 4)}**********${me.idNumber.slice(-4)}`));
     const form = await me.browser.get(`/cases/${caseId}/correction`);
     assert.equal(form.statusCode, 200);
     assert.ok(form.body.includes('value="知味小馆"'));

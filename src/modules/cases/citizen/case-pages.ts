@@ -174,7 +174,7 @@ export function casePageRoutes(app: FastifyInstance, ctx: AppContext, opts: { fi
       const [events, materials, impl] = await Promise.all([cases().timeline(req.actor, view.id), caseStore.listMaterials(ctx.db, view.id), implementationOf(row)]);
       const timeline = events.map((e) => ({ label: eventLabel(e.action), note: e.note, at: e.created_at }));
       const notice = view.state === 'correction_requested' ? await correctionNotice(req, view.id) : null;
-      const lines = impl ? answerLines(impl.formSchema, (row.answers ?? {}) as Record<string, unknown>) : [];
+      const lines = impl ? answerLines(impl.formSchema, (row.answers ?? {}) as Record<string, unknown>, '', '', true) : [];
       return ctx.render.page(
         req,
         reply,

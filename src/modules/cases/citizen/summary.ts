@@ -1,5 +1,6 @@
 // The answers of an application as label/value lines, for the review step and the case page
 // (choices shown by their labels, lists joined, nested groups flattened under their titles).
+import { maskIdNumber, maskMobile } from '../../../platform/crypto/personal-data.ts';
 import { choicesOf, itemsOf, orderedNames, propertiesOf, titleOf, typeOf, type Schema } from '../forms/schema.ts';
 
 export interface AnswerLine {
@@ -17,7 +18,15 @@ function text(s: Schema, v: unknown): string {
   return choice ? choice.label : String(v);
 }
 
-export function answerLines(schema: Schema, answers: Record<string, unknown>, prefix = '', labelPrefix = ''): AnswerLine[] {
+/** ID numbers and mobile numbers shown masked, as on every page after submission. */
+function masked(value: string): string {
+  if (/^\d{17}[\dX]$/.test(value)) return maskIdNumber(value);
+  if (/^1\d{10}$/.test(value)) return maskMobile(value);
+  return value;
+}
+
+/** `mask`: for pages shown after submission (the case page), where personal numbers are masked. */
+export function answerLines(schema: Schema, answers: Record<string, unknown>, prefix = '', labelPrefix = '', mask = false): AnswerLine[] {
   const props = propertiesOf(schema);
   const out: AnswerLine[] = [];
   for (const name of orderedNames(schema)) {
@@ -25,13 +34,14 @@ export function answerLines(schema: Schema, answers: Record<string, unknown>, pr
     const label = `${labelPrefix}${titleOf(s, name)}`;
     const v = answers[name];
     if (typeOf(s) === 'object' && v && typeof v === 'object' && !Array.isArray(v)) {
-      out.push(...answerLines(s, v as Record<string, unknown>, `${prefix}${name}.`, `${label}：`));
+      out.push(...answerLines(s, v as Record<string, unknown>, `${prefix}${name}.`, `${label}：`, mask));
     } else if (typeOf(s) === 'array' && typeOf(itemsOf(s)) === 'object' && Array.isArray(v)) {
       v.forEach((row, i) => {
-        if (row && typeof row === 'object') out.push(...answerLines(itemsOf(s), row as Record<string, unknown>, `${prefix}${name}.${i}.`, `${label}（第 ${i + 1} 项）：`));
+        if (row && typeof row === 'object') out.push(...answerLines(itemsOf(s), row as Record<string, unknown>, `${prefix}${name}.${i}.`, `${label}（第 ${i + 1} 项）：`, mask));
       });
     } else {
-      out.push({ field: `${prefix}${name}`, label, value: text(s, v) || '（未填写）' });
+      const shown = text(s, v);
+      out.push({ field: `${prefix}${name}`, label, value: shown ? (mask ? masked(shown) : shown) : '（未填写）' });
     }
   }
   return out;
