@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { describeEachBackend } from './support/backends.ts';
 import { Browser, buildTestPlatform, type TestPlatform } from './support/platform.ts';
-import { foodLicenceImplementation, publishedFoodLicence } from './support/catalog-fixtures.ts';
+import { FOUR_STEPS, publishedNanjingFoodLicence } from './support/catalog-fixtures.ts';
 import { signedInCitizen } from './support/people.ts';
 import { isCaseNumber } from '../src/modules/cases/index.ts';
 import { DEMO_PASSWORD } from '../demo/load.ts';
@@ -46,18 +46,7 @@ describeEachBackend('cases API: apply → intake → review → decision → del
 
   before(async () => {
     p = await buildTestPlatform(getDb());
-    const { catalog, basicId, njOrg } = await publishedFoodLicence(p.ctx.db);
-    const sys = { kind: 'system' as const, id: 'test' };
-    const steps = [
-      { name: '申请', description: '网上提交' },
-      { name: '受理', description: '窗口受理' },
-      { name: '审查', description: '材料审查' },
-      { name: '决定', description: '作出决定' },
-    ];
-    const impl = await catalog.createImplementation(foodLicenceImplementation(basicId, '320100', njOrg, { processSteps: steps }), sys);
-    await catalog.submit(impl.id, sys);
-    await catalog.approve(impl.id, sys);
-    implId = impl.id;
+    implId = (await publishedNanjingFoodLicence(p.ctx.db, { processSteps: FOUR_STEPS })).implId;
     applicant = await signedIn(2);
     // A program renamed to .pdf and a truncated PDF are refused before anything is stored.
     const exe = await uploadFile(applicant, '申请书.pdf', Buffer.from('MZ\x90\x00 not a pdf at all'));

@@ -9,7 +9,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { multipart as multipartBody } from './support/multipart.ts';
 import { describeEachBackend } from './support/backends.ts';
 import { Browser, buildTestPlatform, type TestPlatform } from './support/platform.ts';
-import { foodLicenceImplementation, publishedFoodLicence } from './support/catalog-fixtures.ts';
+import { publishedNanjingFoodLicence } from './support/catalog-fixtures.ts';
 import { signedInCitizen } from './support/people.ts';
 import { fileStoreFromConfig } from '../src/platform/files/index.ts';
 import { DEMO_PASSWORD } from '../demo/load.ts';
@@ -50,10 +50,7 @@ describeEachBackend('citizen case pages: apply wizard, my cases, case page, prog
 
   before(async () => {
     p = await buildTestPlatform(getDb());
-    const { catalog, basicId, njOrg } = await publishedFoodLicence(p.ctx.db);
-    const sys = { kind: 'system' as const, id: 'test' };
-    const impl = await catalog.createImplementation(
-      foodLicenceImplementation(basicId, '320100', njOrg, {
+    implId = (await publishedNanjingFoodLicence(p.ctx.db, {
         formSchema: {
           type: 'object',
           properties: {
@@ -70,12 +67,7 @@ describeEachBackend('citizen case pages: apply wizard, my cases, case page, prog
           { id: 'application', name: '食品经营许可申请书', form: 'electronic', count: 1, required: true, source: 'upload' },
           { id: 'floor_plan', name: '经营场所平面图', form: 'electronic', count: 1, required: false, source: 'upload' },
         ],
-      }),
-      sys,
-    );
-    await catalog.submit(impl.id, sys);
-    await catalog.approve(impl.id, sys);
-    implId = impl.id;
+      })).implId;
     me = await signedIn(2);
     stranger = await signedIn(2);
   });

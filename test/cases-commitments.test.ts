@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { describeEachBackend } from './support/backends.ts';
 import { Browser, buildTestPlatform, type TestPlatform } from './support/platform.ts';
-import { foodLicenceImplementation, publishedFoodLicence } from './support/catalog-fixtures.ts';
+import { publishedNanjingFoodLicence } from './support/catalog-fixtures.ts';
 import { signedInCitizen, type SignedInCitizen } from './support/people.ts';
 import { multipart } from './support/multipart.ts';
 import { DEMO_PASSWORD } from '../demo/load.ts';
@@ -30,17 +30,12 @@ describeEachBackend('cases: 容缺受理, chasing and supplying the promised mat
 
   before(async () => {
     p = await buildTestPlatform(getDb());
-    const { catalog, basicId, njOrg } = await publishedFoodLicence(p.ctx.db);
-    const sys = { kind: 'system' as const, id: 'test' };
-    const impl = await catalog.createImplementation(foodLicenceImplementation(basicId, '320100', njOrg, {
+    implId = (await publishedNanjingFoodLicence(p.ctx.db, {
       materials: [
         { id: 'application', name: '食品经营许可申请书', form: 'electronic', count: 1, required: true, source: 'upload' },
         { id: 'layout', name: '经营场所平面图', form: 'electronic', count: 1, required: true, source: 'upload' },
       ],
-    }), sys);
-    await catalog.submit(impl.id, sys);
-    await catalog.approve(impl.id, sys);
-    implId = impl.id;
+    })).implId;
     applicant = await signedInCitizen(p, { level: 2 });
     other = await signedInCitizen(p, { level: 2 });
     const b = new Browser(p.app);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { describeEachBackend } from './support/backends.ts';
 import { Browser, buildTestPlatform, type TestPlatform } from './support/platform.ts';
-import { foodLicenceImplementation, publishedFoodLicence } from './support/catalog-fixtures.ts';
+import { FOUR_STEPS, publishedNanjingFoodLicence } from './support/catalog-fixtures.ts';
 import { seedCitizen } from './support/people.ts';
 import { sessionCookieName } from '../src/platform/http/auth.ts';
 import { DEMO_PASSWORD } from '../demo/load.ts';
@@ -67,18 +67,7 @@ describeEachBackend('staff workbench: queue, case page, notices, dashboard, walk
 
   before(async () => {
     p = await buildTestPlatform(getDb());
-    const { catalog, basicId, njOrg } = await publishedFoodLicence(p.ctx.db);
-    const sys = { kind: 'system' as const, id: 'test' };
-    const steps = [
-      { name: '申请', description: '网上提交' },
-      { name: '受理', description: '窗口受理' },
-      { name: '审查', description: '材料审查' },
-      { name: '决定', description: '作出决定' },
-    ];
-    const impl = await catalog.createImplementation(foodLicenceImplementation(basicId, '320100', njOrg, { processSteps: steps }), sys);
-    await catalog.submit(impl.id, sys);
-    await catalog.approve(impl.id, sys);
-    implId = impl.id;
+    implId = (await publishedNanjingFoodLicence(p.ctx.db, { processSteps: FOUR_STEPS })).implId;
     const c = await seedCitizen(p.ctx, { level: 2, factors: { password: Date.now(), sms: Date.now() } });
     const browser = new Browser(p.app);
     browser.setCookie(sessionCookieName(p.config.cookieSecure), c.token);

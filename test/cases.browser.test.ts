@@ -13,7 +13,7 @@ import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import type { BrowserContext, Page } from 'playwright-core';
 import { screenRecorder, isElder, startBrowserPlatform } from './support/browser.ts';
-import { foodLicenceImplementation, publishedFoodLicence } from './support/catalog-fixtures.ts';
+import { publishedNanjingFoodLicence } from './support/catalog-fixtures.ts';
 import { seedCitizen, smsCode } from './support/people.ts';
 import { DEMO_PASSWORD } from '../demo/load.ts';
 import { isCaseNumber } from '../src/modules/cases/index.ts';
@@ -37,10 +37,7 @@ function pdf(text: string): Promise<Buffer> {
 test('a case from application to pick-up in Chromium: real pages, a screenshot and axe on every screen', { timeout: 300_000 }, async (t) => {
   let implId = '';
   const started = await startBrowserPlatform(t, async (db) => {
-    const { catalog, basicId, njOrg } = await publishedFoodLicence(db.db);
-    const sys = { kind: 'system' as const, id: 'test' };
-    const impl = await catalog.createImplementation(
-      foodLicenceImplementation(basicId, '320100', njOrg, {
+    implId = (await publishedNanjingFoodLicence(db.db, {
         processSteps: [
           { name: '申请', description: '网上提交申请' },
           { name: '受理', description: '窗口受理' },
@@ -58,12 +55,7 @@ test('a case from application to pick-up in Chromium: real pages, a screenshot a
           },
           required: ['applicantName', 'idNumber', 'phone', 'shopName', 'seats'],
         },
-      }),
-      sys,
-    );
-    await catalog.submit(impl.id, sys);
-    await catalog.approve(impl.id, sys);
-    implId = impl.id;
+      })).implId;
   });
   if (!started) return;
   const { base, browser, platform } = started;

@@ -62,3 +62,24 @@ export async function publishedFoodLicence(db: Db): Promise<{ catalog: ReturnTyp
   await catalog.approve(basic.id, sys);
   return { catalog, basicId: basic.id, njOrg };
 }
+
+/** The steps a window and an approver see: 申请 and 受理 are intake, 审查 and 决定 the back office. */
+export const FOUR_STEPS = [
+  { name: '申请', description: '网上提交' },
+  { name: '受理', description: '窗口受理' },
+  { name: '审查', description: '材料审查' },
+  { name: '决定', description: '作出决定' },
+];
+
+/**
+ * The food licence published for Nanjing (basic item and implementation, four eyes by the
+ * system actor), `extra` overriding implementation fields: what the case suites apply for.
+ */
+export async function publishedNanjingFoodLicence(db: Db, extra: Record<string, unknown> = {}): Promise<{ implId: string; njOrg: string; catalog: ReturnType<typeof createCatalogService>; basicId: string }> {
+  const { catalog, basicId, njOrg } = await publishedFoodLicence(db);
+  const sys = { kind: 'system' as const, id: 'test' };
+  const impl = await catalog.createImplementation(foodLicenceImplementation(basicId, '320100', njOrg, extra), sys);
+  await catalog.submit(impl.id, sys);
+  await catalog.approve(impl.id, sys);
+  return { implId: impl.id, njOrg, catalog, basicId };
+}

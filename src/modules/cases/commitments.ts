@@ -61,8 +61,7 @@ export async function supplyMaterials(deps: CommitmentDeps, actor: Actor, caseId
     })));
     // The promise is kept once nothing is left marked as promised.
     const kept = !(await store.hasPromisedMaterials(tx, row.id));
-    if (kept && !(await store.updateCase(tx, row.id, row.version, { commitment_due_on: null }))) throw new AppError('CASE_CONFLICT');
-    if (!kept && !(await store.updateCase(tx, row.id, row.version, {}))) throw new AppError('CASE_CONFLICT');
+    if (!(await store.updateCase(tx, row.id, row.version, kept ? { commitment_due_on: null } : {}))) throw new AppError('CASE_CONFLICT');
     await store.insertEvent(tx, { caseId: row.id, action: 'supply_materials', fromState: row.state, toState: row.state, actorKind: actor.kind, actorId: actorIdOf(actor), note: kept ? '容缺材料已补齐' : null, data: { materials: materials.map((m) => m.materialId), commitmentDueOn: row.commitment_due_on, kept }, regionCode: row.region_code });
     await recordAudit(tx, { actor, action: 'case.supply_materials', targetType: 'service_case', targetId: row.id, regionCode: row.region_code, change: { materials: materials.map((m) => ({ materialId: m.materialId, fileHash: m.fileHash })), kept }, requestId: meta.requestId });
     if (kept) await emitEvent(tx, { topic: 'case.commitment_kept', payload: { caseId: row.id, caseNumber: row.case_number }, idempotencyKey: `case.commitment_kept:${row.id}:${row.commitment_due_on}`, regionCode: row.region_code });

@@ -101,7 +101,7 @@ export function casePageRoutes(app: FastifyInstance, ctx: AppContext, opts: { fi
         if (errors.length) return showCorrection(req, reply, view, row, { answers, materials: applied.materials, errors }, 400);
         const changed = impl.materials.filter((m) => applied.materials[m.id] && JSON.stringify(applied.materials[m.id]) !== JSON.stringify(current[m.id]));
         const version = Number(one(form.fields, 'version'));
-        await resubmitWithChanges(ctx.db, cases(), req.actor, row.id, {
+        await resubmitWithChanges(cases(), req.actor, row.id, {
           version: Number.isInteger(version) ? version : -1,
           answers,
           materials: changed.map((m) => {

@@ -6,7 +6,6 @@ import { recordAudit } from '../../../platform/audit/audit.ts';
 import type { Actor } from '../../../platform/http/access.ts';
 import type { CaseService, MaterialInput } from '../service.ts';
 import { replaceMaterials } from '../store.ts';
-import type { Db } from '../../../platform/db/database.ts';
 
 export interface CorrectionInput {
   version: number;
@@ -15,7 +14,7 @@ export interface CorrectionInput {
   materials: (MaterialInput & { name: string })[];
 }
 
-export async function resubmitWithChanges(db: Db, service: CaseService, actor: Actor, caseId: string, input: CorrectionInput, meta: { requestId?: string }) {
+export async function resubmitWithChanges(service: CaseService, actor: Actor, caseId: string, input: CorrectionInput, meta: { requestId?: string }) {
   // The service checks the applicant, the version and the state, then runs this in the
   // transition's own transaction: the corrected content and 补正后重新提交 commit together.
   return service.act(actor, caseId, 'resubmit', {

@@ -50,32 +50,21 @@ const isUuid = (id: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}
 const asObject = (v: unknown): Record<string, never> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, never>) : {});
 const toDraft = (r: Row): DraftRow => ({ ...r, answers: asObject(r.answers), materials: asObject(r.materials) });
 
+/** The applicant's drafts of one implementation. */
+function draftsOf(db: Queryable, who: Applicant, implementationId: string) {
+  return db.selectFrom('case_draft').selectAll().where('applicant_kind', '=', who.kind).where('applicant_id', '=', who.id).where('implementation_id', '=', implementationId);
+}
+
 export async function findOpenDraft(db: Queryable, who: Applicant, implementationId: string): Promise<DraftRow | null> {
   if (!isUuid(implementationId)) return null;
-  const r = await db
-    .selectFrom('case_draft')
-    .selectAll()
-    .where('applicant_kind', '=', who.kind)
-    .where('applicant_id', '=', who.id)
-    .where('implementation_id', '=', implementationId)
-    .where('case_id', 'is', null)
-    .executeTakeFirst();
+  const r = await draftsOf(db, who, implementationId).where('case_id', 'is', null).executeTakeFirst();
   return r ? toDraft(r) : null;
 }
 
 /** The newest closed draft, to answer a repeated 提交 with the case the first one made. */
 export async function findSubmittedDraft(db: Queryable, who: Applicant, implementationId: string): Promise<DraftRow | null> {
   if (!isUuid(implementationId)) return null;
-  const r = await db
-    .selectFrom('case_draft')
-    .selectAll()
-    .where('applicant_kind', '=', who.kind)
-    .where('applicant_id', '=', who.id)
-    .where('implementation_id', '=', implementationId)
-    .where('case_id', 'is not', null)
-    .orderBy('updated_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const r = await draftsOf(db, who, implementationId).where('case_id', 'is not', null).orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
   return r ? toDraft(r) : null;
 }
 
