@@ -15,6 +15,7 @@ import { LicenceService } from './service.ts';
 export { DEMO_LICENCE_TYPES, typeIssuedBy, validUntil, type LicenceType, type MetadataField, type HolderKind } from './catalogue.ts';
 export { parseIdentifier, formatIdentifier, IDENTIFIER_PREFIX, type LicenceIdentifier } from './identifier.ts';
 export { LicenceService, type PublicStatus } from './service.ts';
+export { recordUse, listUses, useActor, type UseKind, type UseRow, type NewUse } from './usage.ts';
 export { issueForCase, type CaseCompleted, type IssueOutcome } from './issue-handler.ts';
 
 const services = new WeakMap<object, LicenceService>();

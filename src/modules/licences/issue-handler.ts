@@ -21,13 +21,13 @@ import type { EventHandler } from '../../platform/jobs/worker.ts';
 import { regionPrefix } from '../../platform/region-code.ts';
 import { createCatalogService } from '../catalog/index.ts';
 import { CaseService } from '../cases/index.ts';
-import { findCitizenById } from '../identity/index.ts';
 import { RegionService } from '../regions/index.ts';
-import { typeIssuedBy, validUntil } from './catalogue.ts';
-import { buildLicenceData, sealLicenceData, type Holder } from './data.ts';
-import { NoValidSeal, produceLicenceFile, verificationUrl } from './document.ts';
-import { formatIdentifier, serialFor, versionString } from './identifier.ts';
-import { LicenceService } from './service.ts';
+import { typeIssuedBy } from './catalogue.ts';
+import { buildLicenceData } from './data.ts';
+import { NoValidSeal } from './document.ts';
+import { resolveHolder } from './holders.ts';
+import { issueLicence } from './issue.ts';
+import { LicenceService, shanghaiToday } from './service.ts';
 import * as store from './store.ts';
 
 const SYSTEM = { kind: 'system' as const, id: 'licence-issuer' };
@@ -73,42 +73,28 @@ export async function issueForCase(tx: Tx, deps: Deps, event: CaseCompleted): Pr
     return { failed: reasonCode, retryable };
   };
 
-  let holder: Holder;
-  if (row.applicant_kind === 'citizen') {
-    const person = await findCitizenById(tx, row.applicant_id);
-    if (!person?.idNumberSealed || !person.nameSealed) return fail('holder_unverified', '申请人账户没有经核验的姓名和身份证号码，不能签发证照', false, row.org_id);
-    holder = { kind: 'person', name: deps.cipher.open('name', person.nameSealed), code: deps.cipher.open('id_number', person.idNumberSealed) };
-  } else {
-    return fail('holder_unsupported', '企业持证人的证照签发尚未开通（需要身份模块提供企业名称和统一社会信用代码）', false, row.org_id);
-  }
+  const who = await resolveHolder(tx, deps.cipher, row.applicant_kind, row.applicant_id);
+  if (!who.ok) return fail(who.reasonCode, who.message, false, row.org_id);
   const org = await new RegionService(tx as unknown as Db).organisation(row.org_id);
   if (!org.creditCode) return fail('issuer_no_credit_code', `发证机关“${org.name}”没有统一社会信用代码，无法生成证照标识`, false, org.id);
 
-  const built = buildLicenceData(type, { holder, answers: (row.answers ?? {}) as Record<string, unknown>, issuerName: org.name, caseNumber: row.case_number });
+  const built = buildLicenceData(type, { holder: who.holder, answers: (row.answers ?? {}) as Record<string, unknown>, issuerName: org.name, caseNumber: row.case_number });
   if (!built.ok) return fail('data_invalid', `办件信息不符合${type.name}的要求：${built.errors.map((e) => `${e.field} ${e.message}`).join('；')}`, false, org.id);
 
-  const today = (deps.today ?? (() => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10)))();
-  const serial = serialFor(Number(today.slice(0, 4)), await store.nextSerial(tx, type.code, org.creditCode, Number(today.slice(0, 4))));
-  const identifier = formatIdentifier({ typeCode: type.code, issuerUscc: org.creditCode, serial, version: versionString(1) });
-  const until = validUntil(type.validity, today);
-  let file;
+  const today = (deps.today ?? shanghaiToday)();
+  let licence;
   try {
-    file = await produceLicenceFile({ db: tx, config: deps.config, files: deps.files }, { id: org.id, regionCode: org.regionCode }, { type, data: built.data, identifier, issuerName: org.name, validFrom: today, validUntil: until, verifyUrl: verificationUrl(deps.config.publicUrl, identifier) });
+    licence = await issueLicence(tx, deps, {
+      type, holder: who.holder, holderAccountId: row.applicant_id, data: built.data, issuer: { id: org.id, name: org.name, creditCode: org.creditCode, regionCode: org.regionCode },
+      regionCode: row.region_code, validFrom: today, caseId: row.id, origin: { caseNumber: row.case_number }, actor: SYSTEM,
+    });
   } catch (err) {
-    // The serial allocated above is kept by the failure's own commit: serials may have gaps.
+    // The serial allocated is kept by the failure's own commit: serials may have gaps.
     if (err instanceof NoValidSeal) return fail('no_valid_seal', `发证机关“${org.name}”没有有效的电子印章；印章签发后将自动重新签发`, true, org.id);
     throw err;
   }
-  const licence = await store.insertLicence(tx, {
-    identifier, type_code: type.code, issuer_org_id: org.id, issuer_uscc: org.creditCode, region_code: row.region_code, serial, version: 1, holder_kind: holder.kind,
-    holder_account_id: row.applicant_id, holder_index: deps.cipher.blindIndex('id_number', holder.code), data: sealLicenceData(deps.cipher, type, built.data),
-    valid_from: today, valid_until: until, case_id: row.id, pdf_sha256: file.sha256, seal_es_id: file.esId,
-  });
-  await store.insertEvent(tx, { licenceId: licence.id, action: 'issue', reason: null, actorKind: 'system', actorId: SYSTEM.id, regionCode: row.region_code, data: { caseNumber: row.case_number, identifier } });
-  await recordAudit(tx, { actor: SYSTEM, action: 'licence.issue', targetType: 'licence', targetId: licence.id, regionCode: row.region_code, change: { identifier, type: type.code, caseNumber: row.case_number, seal: file.esId, pdf: file.sha256 } });
-  await emitEvent(tx, { topic: 'licence.issued', payload: { licenceId: licence.id, identifier, typeCode: type.code, caseId: row.id, regionCode: row.region_code }, idempotencyKey: `licence.issued:${row.id}`, regionCode: row.region_code });
   await store.resolveFailure(tx, row.id);
-  return { issued: identifier };
+  return { issued: licence.identifier };
 }
 
 export function licenceHandlers(deps: Deps): EventHandler[] {
