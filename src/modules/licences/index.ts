@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { DEMO_LICENCE_TYPES } from './catalogue.ts';
 import { licenceHandlers } from './issue-handler.ts';
 import { licenceRoutes } from './routes.ts';
+import { licenceStaffRoutes } from './staff-routes.ts';
 import { LicenceService } from './service.ts';
 
 export { DEMO_LICENCE_TYPES, typeIssuedBy, validUntil, type LicenceType, type MetadataField, type HolderKind } from './catalogue.ts';
@@ -46,5 +47,6 @@ export const licencesModule: PlatformModule = {
   handlers: (ctx) => licenceHandlers({ config: ctx.config, files: fileStoreFromConfig(ctx.config), cipher: new PersonalDataCipher(ctx.config.secrets) }),
   routes(app, ctx) {
     licenceRoutes(app, licenceServiceFor(ctx));
+    licenceStaffRoutes(app, ctx, licenceServiceFor(ctx));
   },
 };
