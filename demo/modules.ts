@@ -3,3 +3,5 @@ export { RegionService, type Region, type Organisation } from '../src/modules/re
 export { StaffService } from '../src/modules/identity/index.ts';
 export { createCatalogService, type ImplementationContent } from '../src/modules/catalog/index.ts';
 export { ensureDemoSsoClient } from '../src/modules/sso/index.ts';
+export { DEMO_LICENCE_TYPES } from '../src/modules/licences/index.ts';
+export { sealServiceFor } from '../src/modules/seals/index.ts';

@@ -16,10 +16,11 @@ import { RegionService } from './modules/regions/index.ts';
 import { StaffService } from './modules/identity/index.ts';
 import { purgeExpiredPayloads } from './modules/sso/index.ts';
 import { certificateAuthorityStep } from './modules/seals/index.ts';
-import { licenceCatalogueStep } from './modules/licences/index.ts';
+import { licenceCatalogueStep, startPeerBundleSchedule, type PeerBundleSchedule } from './modules/licences/index.ts';
 import { startCaseSchedules, type CaseSchedules } from './modules/cases/index.ts';
 import { loadDemoData } from '../demo/load.ts';
 import { loadDemoCatalog } from '../demo/load-catalog.ts';
+import { loadDemoSeals } from '../demo/load-seals.ts';
 
 export interface Platform extends App {
   database: DatabaseHandle;
@@ -106,6 +107,15 @@ const PREPARE_STEPS: readonly PrepareStep[] = [
     },
   },
   {
+    name: 'demo seals',
+    async run({ config, db, log }) {
+      // With the demo catalogue only: the seals are for its licence-issuing items (tests build their own).
+      if (!config.demoData || !config.demoCatalog || config.nodeRole === 'national') return;
+      const seals = await loadDemoSeals(db, config);
+      if (seals.issued) log.info(seals, 'demo seals issued for the departments that issue licences');
+    },
+  },
+  {
     name: 'demo catalogue',
     async run({ config, db, log }) {
       if (!config.demoData || !config.demoCatalog || config.nodeRole === 'national') return;
@@ -180,6 +190,8 @@ export async function startPlatform(config: Config, log: Logger, options: StartO
   // 督办 of overdue cases and the sweep of uploads no case or draft refers to: both
   // idempotent, run by the nodes that do background work.
   const caseSchedules: CaseSchedules | null = config.workerEnabled ? startCaseSchedules(built.ctx) : null;
+  // Peers' licence trust bundles (cross-region recognition), refreshed hourly.
+  const peerBundleSchedule: PeerBundleSchedule | null = config.workerEnabled ? startPeerBundleSchedule(built.ctx) : null;
   // Idempotent, so every node may run it on its own timer.
   let purging: Promise<void> | null = null;
   const purgeTimer = setInterval(() => {
@@ -197,6 +209,7 @@ export async function startPlatform(config: Config, log: Logger, options: StartO
     (closing ??= (async () => {
       clearInterval(purgeTimer);
       await caseSchedules?.stop();
+      await peerBundleSchedule?.stop();
       // New requests get 503 SHUTTING_DOWN; Fastify waits for the ones in flight.
       built.beginClosing();
       try {
