@@ -12,12 +12,17 @@ import { licenceHandlers } from './issue-handler.ts';
 import { licenceRoutes } from './routes.ts';
 import { licenceStaffRoutes } from './staff-routes.ts';
 import { LicenceService } from './service.ts';
+import { nationalPushHandler } from './national-push.ts';
+import { nationalCatalogueRoutes } from './national-routes.ts';
+import { peerBundleRoutes } from './peer-bundles.ts';
 
 export { DEMO_LICENCE_TYPES, typeIssuedBy, validUntil, type LicenceType, type MetadataField, type HolderKind } from './catalogue.ts';
 export { parseIdentifier, formatIdentifier, IDENTIFIER_PREFIX, type LicenceIdentifier } from './identifier.ts';
 export { LicenceService, type PublicStatus } from './service.ts';
 export { recordUse, listUses, useActor, type UseKind, type UseRow, type NewUse } from './usage.ts';
 export { issueForCase, type CaseCompleted, type IssueOutcome } from './issue-handler.ts';
+export { nationalPushHandler, definitionSm3, LICENCE_TYPES_PATH, type LicenceTypeMessage } from './national-push.ts';
+export { peerBundles, refreshPeerBundles, startPeerBundleSchedule, TRUST_BUNDLE_PATH, type PeerBundleEnvelope, type PeerBundleSource, type PeerBundleSchedule } from './peer-bundles.ts';
 
 const services = new WeakMap<object, LicenceService>();
 
@@ -44,9 +49,11 @@ export const licenceCatalogueStep = {
 
 export const licencesModule: PlatformModule = {
   name: 'licences',
-  handlers: (ctx) => licenceHandlers({ config: ctx.config, files: fileStoreFromConfig(ctx.config), cipher: new PersonalDataCipher(ctx.config.secrets) }),
+  handlers: (ctx) => [...licenceHandlers({ config: ctx.config, files: fileStoreFromConfig(ctx.config), cipher: new PersonalDataCipher(ctx.config.secrets) }), nationalPushHandler(ctx)],
   routes(app, ctx) {
     licenceRoutes(app, licenceServiceFor(ctx));
     licenceStaffRoutes(app, ctx, licenceServiceFor(ctx));
+    nationalCatalogueRoutes(app, ctx);
+    peerBundleRoutes(app, ctx);
   },
 };

@@ -1,0 +1,56 @@
+// HTTP of the national licence catalogue: the signed endpoint where other nodes push their
+// licence types (authenticated by SM2 signature against the federation trust list, like
+// registrations), and the public listing of which node uses which definition.
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@fastify/type-provider-typebox';
+import { access } from '../../platform/http/access.ts';
+import { AppError } from '../../platform/http/errors.ts';
+import { inTransaction } from '../../platform/db/database.ts';
+import type { AppContext } from '../../platform/module.ts';
+import { claimedSender, FED_HEADERS, findFederationPeer, nodeId, nodeIdentity, signResponse, verifyRequest } from '../federation/index.ts';
+import { nationalCatalogue, parseLicenceTypeMessage, receiveLicenceType } from './national-catalogue.ts';
+import { LICENCE_TYPES_PATH } from './national-push.ts';
+
+const tags = ['licences'];
+
+const NodeUse = Type.Object({ node: Type.String(), own: Type.Boolean(), changedAt: Type.Union([Type.String(), Type.Null()]), receivedAt: Type.Union([Type.String(), Type.Null()]) });
+const Listing = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      code: Type.String(),
+      key: Type.String(),
+      name: Type.String(),
+      consistent: Type.Boolean({ description: '各节点对该证照类型代码使用的定义是否一致（三级四同）' }),
+      versions: Type.Array(Type.Object({ sm3: Type.String(), key: Type.String(), name: Type.String(), definition: Type.Unknown(), nodes: Type.Array(NodeUse) })),
+    }),
+  ),
+});
+
+export function nationalCatalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
+  // Public at the HTTP layer (no session, no CSRF): the sender is authenticated by its SM2
+  // signature against the trust list, here, and unknown or disabled senders are refused.
+  app.post(LICENCE_TYPES_PATH, {
+    config: { access: access.public(), csrf: false },
+    schema: { hide: true, body: Type.Object({}, { additionalProperties: true }) },
+    handler: async (req, reply) => {
+      const sender = claimedSender(req.headers);
+      const peer = sender ? await findFederationPeer(ctx.db, sender) : null;
+      if (!peer || !peer.enabled || !verifyRequest(peer.publicKey, 'POST', LICENCE_TYPES_PATH, req.headers, req.body)) throw new AppError('FEDERATION_SIGNATURE_INVALID');
+      const msg = parseLicenceTypeMessage(req.body, sender);
+      if (!msg) throw new AppError('FEDERATION_MESSAGE_INVALID');
+      const { outcome, node } = await inTransaction(ctx.db, async (tx) => ({ outcome: await receiveLicenceType(tx, msg), node: await nodeIdentity(ctx, tx) }));
+      const signed = signResponse(node, 200, req.headers[FED_HEADERS.nonce] as string, { status: 'ok', outcome, duplicate: outcome === 'duplicate' });
+      return reply.code(200).headers(signed.headers).type('application/json').send(signed.body);
+    },
+  });
+
+  app.get('/api/v1/national/licence-types', {
+    config: { access: access.public() },
+    schema: {
+      tags,
+      summary: '全国证照目录：各节点报送的证照类型定义，按类型代码汇总，标出各节点定义不一致的类型',
+      response: { 200: Listing },
+    },
+    handler: async () => ({ items: await nationalCatalogue(ctx.db, nodeId(ctx)) }),
+  });
+}
