@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { findPgBin, freePort, startCluster } from '../scripts/postgres-cluster.ts';
 import { identityEndpoints, parseIdentitySeed, type IdentitySeed } from './identity.ts';
 import { measureSeals } from './seals.ts';
+import { measureLicences } from './licences.ts';
 import { installSignalCleanup, releaseAll, startChild, trackDir, trackSync, waitExit, waitReady, type Child } from './processes.ts';
 import {
   benchSettings,
@@ -278,6 +279,7 @@ async function main(): Promise<number> {
       }
     }
     report.seals = await measureSeals(note, (failure) => aborted.push(`seals: ${failure}`));
+    report.licences = await measureLicences(note, (failure) => aborted.push(`licences: ${failure}`));
   } catch (err) {
     aborted.push(`aborted: ${err instanceof Error ? err.message : String(err)}`);
   } finally {

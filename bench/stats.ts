@@ -101,6 +101,8 @@ export interface BenchReport {
   failures: string[];
   /** bench/seals.ts: seals signed / verified per second against raw OpenSSL SM2, one core. */
   seals?: import('./seals.ts').SealFigures | EndpointFailure;
+  /** bench/licences.ts: licences issued per second; verifications (online, offline QR) against raw SM2 verify, one core. */
+  licences?: import('./licences.ts').LicenceFigures | EndpointFailure;
 }
 
 export interface Endpoint {

@@ -10,6 +10,7 @@ import { openPlatformDatabase, preparePlatform } from './server.ts';
 import { StaffService, accountMigrationCommands } from './modules/identity/index.ts';
 import { calendarCommands } from './platform/calendar/cli.ts';
 import { sealCommands } from './modules/seals/index.ts';
+import { licenceCommands } from './modules/licences/index.ts';
 
 export interface CliContext {
   config: Config;
@@ -144,6 +145,7 @@ const commands: Record<string, Command> = {
   ...calendarCommands,
   ...accountMigrationCommands,
   ...sealCommands,
+  ...licenceCommands,
 };
 
 function help(out: (l: string) => void): void {

@@ -15,12 +15,18 @@ import { LicenceService } from './service.ts';
 import { nationalPushHandler } from './national-push.ts';
 import { nationalCatalogueRoutes } from './national-routes.ts';
 import { peerBundleRoutes } from './peer-bundles.ts';
+import { licenceVerifyRoutes } from './verify-routes.ts';
 
 export { DEMO_LICENCE_TYPES, typeIssuedBy, validUntil, type LicenceType, type MetadataField, type HolderKind } from './catalogue.ts';
 export { parseIdentifier, formatIdentifier, IDENTIFIER_PREFIX, type LicenceIdentifier } from './identifier.ts';
 export { LicenceService, type PublicStatus } from './service.ts';
 export { recordUse, listUses, useActor, type UseKind, type UseRow, type NewUse } from './usage.ts';
 export { issueForCase, type CaseCompleted, type IssueOutcome } from './issue-handler.ts';
+export { verifyQrOffline, LicenceVerifier, NO_PEERS, type LicenceVerification, type PeerBundles, type OfflineTrust } from './verification.ts';
+export { publishBundle, verifyBundle, BUNDLE_FORMAT, type LicenceBundleEnvelope, type LicenceBundleContent } from './bundle.ts';
+export { qrTextFromPdf, produceLicenceFiles, type ProducedResult } from './document.ts';
+export { parseToken, encodeClaims, assembleToken, extractToken, QR_PREFIX, type QrClaims } from './qr.ts';
+export { licenceCommands, runLicenceVerify } from './verify-cli.ts';
 export { nationalPushHandler, definitionSm3, LICENCE_TYPES_PATH, type LicenceTypeMessage } from './national-push.ts';
 export { peerBundles, refreshPeerBundles, startPeerBundleSchedule, TRUST_BUNDLE_PATH, type PeerBundleEnvelope, type PeerBundleSource, type PeerBundleSchedule } from './peer-bundles.ts';
 
@@ -55,5 +61,6 @@ export const licencesModule: PlatformModule = {
     licenceStaffRoutes(app, ctx, licenceServiceFor(ctx));
     nationalCatalogueRoutes(app, ctx);
     peerBundleRoutes(app, ctx);
+    licenceVerifyRoutes(app, ctx, licenceServiceFor(ctx));
   },
 };

@@ -11,7 +11,7 @@ import type { FileStore } from '../../platform/files/index.ts';
 import { emitEvent } from '../../platform/jobs/outbox.ts';
 import { validUntil, type LicenceType } from './catalogue.ts';
 import { sealLicenceData, type Holder, type LicenceData } from './data.ts';
-import { produceLicenceFile, verificationUrl } from './document.ts';
+import { produceLicenceFile } from './document.ts';
 import { formatIdentifier, serialFor, versionString } from './identifier.ts';
 import * as store from './store.ts';
 
@@ -58,7 +58,7 @@ export async function issueLicence(tx: Queryable, deps: IssueDeps, input: NewLic
   const { identifier, serial } = await nextIdentifier(tx, type, issuer.creditCode, input.validFrom);
   const until = input.validUntil !== undefined ? input.validUntil : validUntil(type.validity, input.validFrom);
   const file = await produceLicenceFile({ db: tx, config: deps.config, files: deps.files }, { id: issuer.id, regionCode: issuer.regionCode }, {
-    type, data: input.data, identifier, issuerName: issuer.name, validFrom: input.validFrom, validUntil: until, verifyUrl: verificationUrl(deps.config.publicUrl, identifier),
+    type, data: input.data, identifier, issuerName: issuer.name, validFrom: input.validFrom, validUntil: until,
   });
   return recordIssued(tx, deps, input, { identifier, serial, validUntil: until, pdfSha256: file.sha256, esId: file.esId });
 }

@@ -14,7 +14,7 @@ import { emitEvent } from '../../platform/jobs/outbox.ts';
 import { findCitizenById } from '../identity/index.ts';
 import { validUntil, type LicenceType } from './catalogue.ts';
 import { openLicenceData, sealLicenceData, validateLicenceData, labelled, type LicenceData } from './data.ts';
-import { NoValidSeal, produceLicenceFile, verificationUrl } from './document.ts';
+import { NoValidSeal, produceLicenceFile } from './document.ts';
 import { formatIdentifier, parseIdentifier, versionString, type IdentifierProblem } from './identifier.ts';
 import * as store from './store.ts';
 
@@ -203,7 +203,7 @@ export class LicenceService {
   private async reissue(tx: Queryable, actor: Actor, l: store.LicenceRow, type: LicenceType, data: LicenceData, from: string, until: string | null, action: 'change' | 'renew', reason: string) {
     const version = l.version + 1;
     const next = formatIdentifier({ typeCode: l.type_code, issuerUscc: l.issuer_uscc, serial: l.serial, version: versionString(version) });
-    const face = { type, data, identifier: next, issuerName: data.issuerName ?? '', validFrom: from, validUntil: until, verifyUrl: verificationUrl(this.d.config.publicUrl, next) };
+    const face = { type, data, identifier: next, issuerName: data.issuerName ?? '', validFrom: from, validUntil: until };
     let file;
     try {
       file = await produceLicenceFile({ db: tx, config: this.d.config, files: this.d.files }, { id: l.issuer_org_id, regionCode: l.region_code }, face);

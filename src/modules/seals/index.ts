@@ -19,7 +19,8 @@ export { SealService, caSealIssuer, verifyWithCertificate, type SealCertificateI
 export { sealRoutes } from './seal-routes.ts';
 export { SigningService, signingServiceFor, type SigningCa } from './signing-service.ts';
 export { signingRoutes } from './signing-routes.ts';
-export { sealCommands } from './signing-cli.ts';
+export { sealCommands, trustFromDir } from './signing-cli.ts';
+export { verifyDocument, type VerificationResult, type VerifyOptions } from './verification.ts';
 export * from './ses/index.ts';
 export { trustAnchors, trustServiceFor, verifyAcrossRegions, verifyTrustList, anchorsOf, TRUST_LIST_FORMAT, type TrustListEnvelope, type TrustListContent, type TrustListCheck } from './trust/index.ts';
 export { CaService, caServiceFor, caServiceOn, type IssueInput, type IssuedCertificate, type LeafKind, type StatusAnswer } from './ca/index.ts';

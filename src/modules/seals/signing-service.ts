@@ -139,6 +139,26 @@ export class SigningService {
     return results;
   }
 
+  /**
+   * Signs arbitrary bytes (e.g. an e-licence QR payload) with the seal's signer key, under the
+   * same policy as `sign`: seal valid and in its validity period, actor of its organisation,
+   * signer certificate chaining to this node's CA. SM2 with SM3 and the default user ID.
+   * `message` may be built from the signer certificate (a payload that names its signer).
+   */
+  async signMessage(actor: Actor, esId: string, message: Buffer | ((certificate: Buffer) => Buffer)): Promise<{ signature: Buffer; certificate: Buffer }> {
+    const { signatures, certificate } = await this.signMessages(actor, esId, typeof message === 'function' ? (cert) => [message(cert)] : [message]);
+    return { signature: signatures[0]!, certificate };
+  }
+
+  /** signMessage for a batch: one policy check, one signature per message, in order. */
+  async signMessages(actor: Actor, esId: string, messages: Buffer[] | ((certificate: Buffer) => Buffer[])): Promise<{ signatures: Buffer[]; certificate: Buffer }> {
+    const { prepared } = await this.prepare(actor, esId);
+    const certificate = Buffer.from(prepared.signerCertificate);
+    const signatures: Buffer[] = [];
+    for (const m of typeof messages === 'function' ? messages(certificate) : messages) signatures.push(Buffer.from(await prepared.sign(m)));
+    return { signatures, certificate };
+  }
+
   /** Valid seals of the actor's organisation, for the signing form. */
   async sealsFor(actor: Actor): Promise<{ esId: string; name: string }[]> {
     const staff = staffOf(actor);

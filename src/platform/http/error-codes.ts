@@ -105,6 +105,7 @@ export const ERROR_CODES = {
   LICENCE_STATE_CONFLICT: { status: 409, message: '证照当前状态不允许此操作' },
   LICENCE_DATA_INVALID: { status: 400, message: '证照信息不符合该类证照的要求，请按提示修改' },
   LICENCE_NO_VALID_SEAL: { status: 409, message: '发证机关没有有效的电子印章，暂不能签发证照' },
+  LICENCE_VERIFY_INPUT_INVALID: { status: 400, message: '请输入证照标识、二维码内容，或上传电子证照 PDF 文件' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,149 @@
+// The e-licence benchmark of `npm run bench`, in-process on one core (one JavaScript thread,
+// an in-memory PGlite): licences issued per second, and verifications per second online (by
+// identifier, on this node's library) and offline (a QR token against a downloaded trust
+// bundle and the root, no database), each verification rate as a ratio to raw SM2 verify in
+// the same run.
+//
+// - Baselines: OpenSSL's SM2 verify through node:crypto (empty signer ID, as in bench/seals.ts)
+//   and this platform's own SM2 verify (sm2Verify, default ID — what the QR check runs), both
+//   over a 300-byte message, about the size of a QR payload.
+// - Issue: issueLicence on one transaction — identifier and serial, the QR claims signed with
+//   the bureau's seal, the PDF face rendered, stamped and signed (SES_Signature, time-stamp),
+//   stored, and the rows, event, audit record and outbox message.
+// - Online: LicenceVerifier.verifyIdentifier — parse and check the identifier, the licence and
+//   its version, the type, decrypting the personal fields to mask them, and the use record.
+// - Offline QR: verifyQrOffline — parse and inflate the token, verify the bundle (its SM2
+//   signature and signer chain to the root), the signer certificate's chain, then the payload's
+//   SM2 signature, and the bundle's status list.
+//
+// By hand: node bench/licences.ts (BENCH_LICENCES_SECONDS per measurement, default 3).
+import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
+import { inTransaction, openDatabase } from '../src/platform/db/database.ts';
+import { migrate } from '../src/platform/db/migrate.ts';
+import { createLogger } from '../src/platform/logger.ts';
+import { preparePlatform } from '../src/server.ts';
+import { PersonalDataCipher } from '../src/platform/crypto/personal-data.ts';
+import { fileStoreFromConfig } from '../src/platform/files/index.ts';
+import { generateSm2KeyPair, sm2PrivateKeyToPem, sm2PublicKeyToPem, sm2Sign, sm2Verify } from '../src/platform/crypto/sm2.ts';
+import type { Actor } from '../src/platform/http/access.ts';
+import { makeIdNumber } from '../src/platform/identifiers/id-number.ts';
+import { makeCreditCode } from '../src/platform/identifiers/credit-code.ts';
+import { sealServiceFor, trustAnchors } from '../src/modules/seals/index.ts';
+import { DEMO_LICENCE_TYPES, LicenceVerifier, licenceServiceFor, publishBundle, qrTextFromPdf, verifyQrOffline } from '../src/modules/licences/index.ts';
+// eslint-disable-next-line no-restricted-imports -- the bench drives the one issuing path directly, as the case handler and the importer do
+import { issueLicence } from '../src/modules/licences/issue.ts';
+import { testConfig } from '../test/support/platform.ts';
+import { round } from './stats.ts';
+
+export interface LicenceFigures {
+  seconds: number;
+  opensslVerifyPerSecond: number;
+  sm2VerifyPerSecond: number;
+  issuedPerSecond: number;
+  onlineVerifyPerSecond: number;
+  offlineQrVerifyPerSecond: number;
+  /** Verifications ÷ raw SM2 verifications (this platform's sm2Verify) per second, same run. */
+  onlineRatio: number;
+  offlineRatio: number;
+  /** The same against OpenSSL's SM2 verify. */
+  onlineRatioOpenssl: number;
+  offlineRatioOpenssl: number;
+}
+
+const seconds = Number(process.env.BENCH_LICENCES_SECONDS ?? 3);
+
+async function rate(fn: () => unknown): Promise<number> {
+  const started = performance.now();
+  let n = 0;
+  while (performance.now() - started < seconds * 1000) {
+    await fn();
+    n++;
+  }
+  return n / ((performance.now() - started) / 1000);
+}
+
+/** Runs the measurements; never throws (a failure is reported, as the other benches do). */
+export async function measureLicences(note: (msg: string) => void = () => undefined, onFailure: (failure: string) => void = () => undefined): Promise<LicenceFigures | { failure: string }> {
+  const handle = await openDatabase({ dataDir: 'memory://' });
+  try {
+    await migrate(handle.db);
+    const config = testConfig({ DEMO_DATA: 'false' });
+    await preparePlatform(config, handle, createLogger('silent'));
+    const ctx = { db: handle.db, config };
+    const admin: Actor = { kind: 'staff', accountId: '00000000-0000-7000-8000-0000000000b2', displayName: 'bench', roles: ['region_admin'], orgId: null, regionCode: config.nodeRegionCode, sessionId: 's', mustChangePassword: false };
+    const creditCode = makeCreditCode('1', '1', '320100', 'MB123456');
+    const org = await handle.db.insertInto('organisation').values({ region_code: '320100', name: '南京市市场监督管理局', kind: 'department', credit_code: creditCode } as never).returning('id').executeTakeFirstOrThrow();
+    const orgId = (org as { id: string }).id;
+    const seals = sealServiceFor(ctx);
+    await seals.approve(admin, await seals.request({ ...admin, roles: ['dept_admin'], orgId }, { orgId, kind: 'business' }));
+
+    const type = DEMO_LICENCE_TYPES.find((t) => t.key === 'food_business')!;
+    const files = fileStoreFromConfig(config);
+    const cipher = new PersonalDataCipher(config.secrets);
+    const deps = { config, files, cipher };
+    const issuer = { id: orgId, name: '南京市市场监督管理局', creditCode, regionCode: '320100' };
+    let n = 0;
+    const issueOne = () =>
+      inTransaction(handle.db, (tx) => {
+        const code = makeIdNumber('320102', '19900307', (n++ % 998) + 1);
+        const data = { shopName: `知味小馆${n}`, holderName: '王小明', holderCode: code, address: '南京市玄武区中山路1号', businessType: '餐饮服务', issuerName: issuer.name, caseNumber: '' };
+        return issueLicence(tx, deps, { type, holder: { kind: 'person', name: '王小明', code }, holderAccountId: null, data, issuer, regionCode: '320100', validFrom: '2026-11-23', caseId: null, origin: { bench: true }, actor: { kind: 'system', id: 'bench' } });
+      });
+    const first = await issueOne();
+    const pdf = await files.get(first.pdf_sha256);
+    const token = pdf ? qrTextFromPdf(pdf) : null;
+    if (!token) throw new Error('the issued licence PDF carries no QR token');
+
+    const verifier = new LicenceVerifier({ db: handle.db, config, cipher, licences: licenceServiceFor(ctx) });
+    const online = await verifier.verifyIdentifier(null, first.identifier);
+    if (!online.ok || online.status !== 'valid') throw new Error(`online verification failed: ${JSON.stringify(online)}`);
+    const trust = { roots: await trustAnchors(ctx), bundles: [await publishBundle(ctx)], now: new Date() };
+    const offline = verifyQrOffline(token, trust);
+    if (!offline.ok || offline.status !== 'valid') throw new Error(`offline QR verification failed: ${JSON.stringify(offline)}`);
+
+    const pair = generateSm2KeyPair();
+    const message = randomBytes(300);
+    const privateKey = createPrivateKey(sm2PrivateKeyToPem(pair.privateKey));
+    const publicKey = createPublicKey(sm2PublicKeyToPem(pair.publicKey));
+    const osslSignature = sign('sm3', message, privateKey);
+    const ownSignature = sm2Sign(message, pair.privateKey);
+    if (!verify('sm3', message, publicKey, osslSignature) || !sm2Verify(message, ownSignature, pair.publicKey)) throw new Error('SM2 baselines do not verify their own signatures');
+
+    const opensslVerify = await rate(() => verify('sm3', message, publicKey, osslSignature));
+    const ownVerify = await rate(() => sm2Verify(message, ownSignature, pair.publicKey));
+    const issued = await rate(issueOne);
+    const onlineRate = await rate(async () => {
+      const r = await verifier.verifyIdentifier(null, first.identifier);
+      if (!r.ok) throw new Error('online verification failed during the benchmark');
+    });
+    const offlineRate = await rate(() => {
+      if (!verifyQrOffline(token, trust).ok) throw new Error('offline verification failed during the benchmark');
+    });
+    const figures: LicenceFigures = {
+      seconds,
+      opensslVerifyPerSecond: round(opensslVerify, 0),
+      sm2VerifyPerSecond: round(ownVerify, 0),
+      issuedPerSecond: round(issued, 1),
+      onlineVerifyPerSecond: round(onlineRate, 1),
+      offlineQrVerifyPerSecond: round(offlineRate, 1),
+      onlineRatio: round(onlineRate / ownVerify, 4),
+      offlineRatio: round(offlineRate / ownVerify, 4),
+      onlineRatioOpenssl: round(onlineRate / opensslVerify, 4),
+      offlineRatioOpenssl: round(offlineRate / opensslVerify, 4),
+    };
+    note(`licences: issued ${figures.issuedPerSecond}/s; verified online ${figures.onlineVerifyPerSecond}/s, offline QR ${figures.offlineQrVerifyPerSecond}/s vs SM2 verify ${figures.sm2VerifyPerSecond}/s (ratios ${figures.onlineRatio}, ${figures.offlineRatio}) and OpenSSL ${figures.opensslVerifyPerSecond}/s`);
+    return figures;
+  } catch (err) {
+    const failure = err instanceof Error ? err.message : String(err);
+    onFailure(failure);
+    return { failure };
+  } finally {
+    await handle.close();
+  }
+}
+
+if (import.meta.main) {
+  const out = await measureLicences((m) => console.error(`# ${m}`));
+  console.log(JSON.stringify(out));
+  process.exit('failure' in out ? 1 : 0);
+}
