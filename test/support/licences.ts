@@ -24,6 +24,8 @@ export const testLicenceCatalogue = () => DEMO_LICENCE_TYPES.map((t) => (t.key =
 
 export interface LicenceBed {
   implId: string;
+  /** The test food-licence basic item. */
+  basicId: string;
   njOrg: string;
   applicant: Who & { idNumber: string; accountId: string; name: string };
   staff: Record<(typeof STAFF_NAMES)[number], Who>;
@@ -113,5 +115,5 @@ export async function licenceBed(p: TestPlatform, opts: { extraHandlers?: EventH
     assert.ok(row, 'the licence was issued (does the bureau have a seal?)');
     return { caseId, identifier: row.identifier };
   };
-  return { implId: impl.id, njOrg: fixture.njOrg, applicant, staff, upload, worker, call, drain, decidedCase, issueSeal, issuedLicence, otherCitizen };
+  return { implId: impl.id, basicId: fixture.basicId, njOrg: fixture.njOrg, applicant, staff, upload, worker, call, drain, decidedCase, issueSeal, issuedLicence, otherCitizen };
 }

@@ -29,6 +29,7 @@ export { formatCaseNumber, isCaseNumber } from './case-number.ts';
 export { SPECIAL_PROCEDURES, type SpecialProcedure } from './state-machine.ts';
 export { escalateOverdue, staffNotifier, sweepCaseFiles, todayInShanghai, ESCALATION_LEVELS, type CaseSchedules } from './escalation.ts';
 export { SUPERVISION_SCOPE } from './supervision-routes.ts';
+export { registerLicenceMaterialCheck, type LicenceMaterialCheck, type LicenceMaterialApplicant } from './licence-materials.ts';
 export { registerMaterialSource, materialSources, type MaterialSource, type MaterialCandidate } from './citizen/material-sources.ts';
 export { renderForm, formFields, parseForm, validateAnswers, FORM_FIELD, SOURCE_LABELS, type RenderFormInput, type Provenance } from './forms/index.ts';
 

@@ -18,7 +18,7 @@ const Material = Type.Object(
     fileName: Type.Optional(Type.String({ maxLength: 200 })),
     mime: Type.Optional(Type.String({ maxLength: 100 })),
     sizeBytes: Type.Optional(Type.Integer({ minimum: 0 })),
-    reference: Type.Optional(Type.String({ maxLength: 200 })),
+    reference: Type.Optional(Type.String({ maxLength: 2000, description: '电子证照：本节点证照标识，或证照二维码内容（含其他地区签发的证照）' })),
   },
   { additionalProperties: false },
 );

@@ -19,6 +19,7 @@ import { stepsOf } from './steps.ts';
 import { actorIdOf, writeSubmission, type PreparedSubmission } from './submission.ts';
 import { closeBundleIfDone, OPEN_CASE_STATES } from './bundles.ts';
 import { supplyMaterials } from './commitments.ts';
+import { resolveLicenceMaterials } from './licence-materials.ts';
 import { NEEDS_PREPARATION, prepare, resumeData, type Prepared, type RuleDeps } from './rules.ts';
 
 export { stepsOf };
@@ -148,7 +149,9 @@ export class CaseService {
     for (const m of input.materials) {
       if (m.fileHash && !(await this.fileExists(m.fileHash))) errors.push({ field: `materials.${m.materialId}`, message: '文件没有上传成功，请重新上传' });
     }
+    const materials = errors.length ? input.materials : await resolveLicenceMaterials(this.db, impl, applicant, input.materials, errors);
     if (errors.length) throw new AppError('VALIDATION_FAILED', { errors });
+    input = { ...input, materials };
     const who = window ? { name: input.applicant!.name, phoneTail: input.applicant!.phoneTail } : await this.identity(actor);
     return { actor, input, entry: { id: published.entry.id, version: published.entry.published_version!, code: published.entry.code }, impl, applicant, who, steps: stepsOf(impl) };
   }

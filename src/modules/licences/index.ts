@@ -16,6 +16,10 @@ import { nationalPushHandler } from './national-push.ts';
 import { nationalCatalogueRoutes } from './national-routes.ts';
 import { peerBundleRoutes } from './peer-bundles.ts';
 import { licenceVerifyRoutes } from './verify-routes.ts';
+import { licenceMaterialCheck } from './material-check.ts';
+import { LicenceVerifier } from './verification.ts';
+import { peerBundles } from './peer-bundles.ts';
+import { registerLicenceMaterialCheck } from '../cases/index.ts';
 
 export { DEMO_LICENCE_TYPES, typeIssuedBy, validUntil, type LicenceType, type MetadataField, type HolderKind } from './catalogue.ts';
 export { parseIdentifier, formatIdentifier, IDENTIFIER_PREFIX, type LicenceIdentifier } from './identifier.ts';
@@ -62,5 +66,7 @@ export const licencesModule: PlatformModule = {
     nationalCatalogueRoutes(app, ctx);
     peerBundleRoutes(app, ctx);
     licenceVerifyRoutes(app, ctx, licenceServiceFor(ctx));
+    const verifier = new LicenceVerifier({ db: ctx.db, config: ctx.config, cipher: new PersonalDataCipher(ctx.config.secrets), licences: licenceServiceFor(ctx), peers: peerBundles(ctx) });
+    registerLicenceMaterialCheck(ctx.db, licenceMaterialCheck(ctx, licenceServiceFor(ctx), verifier));
   },
 };
