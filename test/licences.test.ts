@@ -195,7 +195,7 @@ describeEachBackend('licences: issue on completion, library, lifecycle', (getDb)
     assert.equal((await call(approver, 'POST', `/api/v1/licences/${renewed}/resume`, { reason: '想恢复' })).json().code, 'LICENCE_STATE_CONFLICT');
     const topics = (await p.ctx.db.selectFrom('outbox_event').select('topic').where('topic', 'like', 'licence.%').execute()).map((e) => e.topic);
     for (const t of ['licence.suspended', 'licence.resumed', 'licence.changed', 'licence.renewed', 'licence.revoked']) assert.ok(topics.includes(t), t);
-    const events = (await call(approver, 'GET', `/api/v1/licences/${renewed}`)).json().events as { action: string; reason: string | null }[];
+    const events = (await call(approver, 'GET', `/api/v1/licences/${renewed}?basis=${encodeURIComponent('证照履历核对（行政检查）')}`)).json().events as { action: string; reason: string | null }[];
     assert.deepEqual(events.map((e) => e.action), ['issue', 'suspend', 'resume', 'change', 'renew', 'revoke']);
   });
 

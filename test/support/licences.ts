@@ -27,7 +27,7 @@ export interface LicenceBed {
   /** The test food-licence basic item. */
   basicId: string;
   njOrg: string;
-  applicant: Who & { idNumber: string; accountId: string; name: string };
+  applicant: Who & { idNumber: string; accountId: string; name: string; token: string; mobile: string };
   staff: Record<(typeof STAFF_NAMES)[number], Who>;
   upload: Record<string, unknown>;
   worker: OutboxWorker;
@@ -68,7 +68,7 @@ export async function licenceBed(p: TestPlatform, opts: { extraHandlers?: EventH
     return { ...(await signedInSession(p, c.token)), idNumber: c.idNumber };
   };
   const c = await seedCitizen(p.ctx, { level: 2, factors: { password: Date.now(), sms: Date.now() }, name: '王小明' });
-  const applicant = { ...(await signedInSession(p, c.token)), idNumber: c.idNumber, accountId: c.id, name: '王小明' };
+  const applicant = { ...(await signedInSession(p, c.token)), idNumber: c.idNumber, accountId: c.id, name: '王小明', token: c.token, mobile: c.mobile };
 
   const boundary = '----licence-test';
   const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');

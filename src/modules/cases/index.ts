@@ -34,6 +34,8 @@ export { registerMaterialSource, materialSources, type MaterialSource, type Mate
 export { renderForm, formFields, parseForm, validateAnswers, FORM_FIELD, SOURCE_LABELS, type RenderFormInput, type Provenance } from './forms/index.ts';
 
 export { BundleService, type BundleView, type BundleInput } from './bundles.ts';
+// The licences module reads a submitted case's e-licence materials to record the applicant's consent.
+export { listMaterials as listCaseMaterials, type CaseMaterialRow } from './store.ts';
 
 const services = new WeakMap<AppContext, CaseService>();
 const bundleServices = new WeakMap<AppContext, BundleService>();

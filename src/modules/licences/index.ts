@@ -19,9 +19,17 @@ import { licenceVerifyRoutes } from './verify-routes.ts';
 import { licenceMaterialCheck } from './material-check.ts';
 import { LicenceVerifier } from './verification.ts';
 import { peerBundles } from './peer-bundles.ts';
-import { registerLicenceMaterialCheck } from '../cases/index.ts';
+import { registerLicenceMaterialCheck, registerMaterialSource } from '../cases/index.ts';
+import { licenceMaterialSource } from './material-source.ts';
+import { WalletService } from './wallet/service.ts';
+import { SharingService, consentHandlers } from './wallet/sharing.ts';
+import { walletRoutes } from './wallet/routes.ts';
 
 export { DEMO_LICENCE_TYPES, typeIssuedBy, validUntil, type LicenceType, type MetadataField, type HolderKind } from './catalogue.ts';
+export { LICENCE_READ_SCOPE } from './wallet/routes.ts';
+export { WalletService } from './wallet/service.ts';
+export { SharingService, consentsForCase } from './wallet/sharing.ts';
+export { CASE_CONSENT_DAYS, consentState, type ConsentState } from './consent.ts';
 export { parseIdentifier, formatIdentifier, IDENTIFIER_PREFIX, type LicenceIdentifier } from './identifier.ts';
 export { LicenceService, type PublicStatus } from './service.ts';
 export { recordUse, listUses, useActor, type UseKind, type UseRow, type NewUse } from './usage.ts';
@@ -59,7 +67,7 @@ export const licenceCatalogueStep = {
 
 export const licencesModule: PlatformModule = {
   name: 'licences',
-  handlers: (ctx) => [...licenceHandlers({ config: ctx.config, files: fileStoreFromConfig(ctx.config), cipher: new PersonalDataCipher(ctx.config.secrets) }), nationalPushHandler(ctx)],
+  handlers: (ctx) => [...licenceHandlers({ config: ctx.config, files: fileStoreFromConfig(ctx.config), cipher: new PersonalDataCipher(ctx.config.secrets) }), nationalPushHandler(ctx), ...consentHandlers({ config: ctx.config, cipher: new PersonalDataCipher(ctx.config.secrets) })],
   routes(app, ctx) {
     licenceRoutes(app, licenceServiceFor(ctx));
     licenceStaffRoutes(app, ctx, licenceServiceFor(ctx));
@@ -68,5 +76,8 @@ export const licencesModule: PlatformModule = {
     licenceVerifyRoutes(app, ctx, licenceServiceFor(ctx));
     const verifier = new LicenceVerifier({ db: ctx.db, config: ctx.config, cipher: new PersonalDataCipher(ctx.config.secrets), licences: licenceServiceFor(ctx), peers: peerBundles(ctx) });
     registerLicenceMaterialCheck(ctx.db, licenceMaterialCheck(ctx, licenceServiceFor(ctx), verifier));
+    registerMaterialSource(licenceMaterialSource(licenceServiceFor));
+    const cipher = new PersonalDataCipher(ctx.config.secrets);
+    walletRoutes(app, ctx, licenceServiceFor(ctx), new WalletService({ db: ctx.db, config: ctx.config, cipher, licences: licenceServiceFor(ctx) }), new SharingService({ db: ctx.db, config: ctx.config, cipher, licences: licenceServiceFor(ctx) }));
   },
 };

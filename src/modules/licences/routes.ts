@@ -1,5 +1,6 @@
 // The licence API: the catalogue (public), a licence's status (public, no holder data), the
-// licence and its signed PDF (holder; staff of its region for the record), a paper copy on
+// licence (holder; staff of its region only with a recorded legal basis — consented reuse is
+// in wallet/routes.ts) and its signed PDF (holder), a paper copy on
 // request (holder), and the lifecycle for approvers and region administrators of its region.
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
@@ -30,8 +31,11 @@ export function licenceRoutes(app: FastifyInstance, service: LicenceService): vo
 
   app.get('/api/v1/licences/:identifier', {
     config: { access: access.anyOf(holder, access.staff([])) },
-    schema: { tags, summary: '电子证照（持证人本人，或证照所在区划的工作人员）', params: Params },
-    handler: async (req) => service.get(req.actor, (req.params as { identifier: string }).identifier),
+    schema: {
+      tags, summary: '电子证照（持证人本人；证照所在区划的工作人员须以 basis 写明法定依据，记入持证人可见的使用记录，否则 403 LICENCE_CONSENT_REQUIRED）', params: Params,
+      querystring: Type.Object({ basis: Type.Optional(Type.String({ minLength: 4, maxLength: 200, description: '工作人员查阅的法定依据，如“行政检查依据《食品安全法》第一百一十条，任务编号 …”' })) }),
+    },
+    handler: async (req) => service.get(req.actor, (req.params as { identifier: string }).identifier, { basis: (req.query as { basis?: string }).basis }),
   });
 
   app.get('/api/v1/licences/:identifier/pdf', {

@@ -17,6 +17,7 @@ import { openLicenceData, sealLicenceData, validateLicenceData, labelled, type L
 import { NoValidSeal, produceLicenceFile } from './document.ts';
 import { formatIdentifier, parseIdentifier, versionString, type IdentifierProblem } from './identifier.ts';
 import * as store from './store.ts';
+import { recordUse, type UseKind } from './usage.ts';
 
 export type PublicStatus = 'valid' | 'expired' | 'suspended' | 'revoked' | 'superseded';
 const EVENT_TOPIC = { change: 'licence.changed', renew: 'licence.renewed', suspend: 'licence.suspended', resume: 'licence.resumed', revoke: 'licence.revoked' } as const;
@@ -100,42 +101,69 @@ export class LicenceService {
     return { identifier, typeCode: type.code, typeName: type.name, status: this.statusOf(licence, version), validFrom: licence.valid_from, validUntil: licence.valid_until, current: licence.identifier };
   }
 
-  private async assertReader(actor: Actor, l: store.LicenceRow): Promise<void> {
-    if (actor.kind === 'staff' || actor.kind === 'client') return assertInRegion(actor, l.region_code);
-    if (await this.isHolder(actor, l)) return;
+  /** The licence an identifier names (any version), or the 400/404 a reader gets. */
+  async open(identifier: string, db: Queryable = this.d.db): Promise<{ licence: store.LicenceRow; version: number }> {
+    return this.load(db, identifier);
+  }
+
+  /**
+   * Who reads and on what footing: the holder (`holder_view`), or staff of the licence's
+   * region with a recorded legal basis (`legal_basis_view`). Staff with a consent read
+   * through the clerk's verified view or a consent token instead (wallet/service.ts).
+   */
+  private async assertReader(actor: Actor, l: store.LicenceRow, basis?: string): Promise<{ kind: UseKind; purpose: string | null }> {
+    if (actor.kind === 'staff' || actor.kind === 'client') {
+      assertInRegion(actor, l.region_code);
+      const why = basis?.trim() ?? '';
+      if (why.length < 4 || why.length > 200) throw new AppError('LICENCE_CONSENT_REQUIRED', { detail: '没有持证人授权时，须写明查阅的法定依据（basis，4–200 字）' });
+      return { kind: 'legal_basis_view', purpose: why };
+    }
+    if (await this.isHolder(actor, l)) return { kind: 'holder_view', purpose: null };
     throw new AppError('LICENCE_NOT_FOUND');
   }
 
-  private async isHolder(actor: Actor, l: store.LicenceRow): Promise<boolean> {
+  /** The blind index the actor's licences are filed under (ID number or USCC) and the account they act as. */
+  async holderKey(actor: Actor): Promise<{ index: string | null; accountId: string | null }> {
     if (actor.kind === 'citizen') {
       const id = actor.onBehalfOf?.accountId ?? actor.accountId;
-      if (l.holder_account_id === id) return true;
       const me = await findCitizenById(this.d.db, id);
-      return !!me?.idNumberSealed && this.d.cipher.blindIndex('id_number', this.d.cipher.open('id_number', me.idNumberSealed)) === l.holder_index;
+      return { index: me?.idNumberSealed ? this.d.cipher.blindIndex('id_number', this.d.cipher.open('id_number', me.idNumberSealed)) : null, accountId: id };
     }
-    if (actor.kind === 'company') return l.holder_account_id === actor.accountId || this.d.cipher.blindIndex('id_number', actor.creditCode) === l.holder_index;
-    return false;
+    if (actor.kind === 'company') return { index: this.d.cipher.blindIndex('id_number', actor.creditCode), accountId: actor.accountId };
+    return { index: null, accountId: null };
   }
 
-  async get(actor: Actor, identifier: string) {
+  async isHolder(actor: Actor, l: store.LicenceRow): Promise<boolean> {
+    if (actor.kind !== 'citizen' && actor.kind !== 'company') return false;
+    const id = actor.kind === 'citizen' ? (actor.onBehalfOf?.accountId ?? actor.accountId) : actor.accountId;
+    if (l.holder_account_id === id) return true;
+    const key = await this.holderKey(actor);
+    return key.index !== null && key.index === l.holder_index;
+  }
+
+  /** Every read is a use the holder sees: their own view, or staff's with the legal basis they gave. */
+  async get(actor: Actor, identifier: string, opts: { basis?: string } = {}) {
     const { licence, version } = await this.load(this.d.db, identifier);
-    await this.assertReader(actor, licence);
+    const use = await this.assertReader(actor, licence, opts.basis);
     const type = await this.typeByCode(this.d.db, licence.type_code);
     const data = openLicenceData(this.d.cipher, type, licence.data as LicenceData);
-    return {
+    const out = {
       identifier: licence.identifier, requested: identifier, version: licence.version, typeCode: type.code, typeName: type.name, status: this.statusOf(licence, version),
       statusReason: licence.status_reason, revokeKind: licence.revoke_kind, holderKind: licence.holder_kind, regionCode: licence.region_code, issuerUscc: licence.issuer_uscc,
       validFrom: licence.valid_from, validUntil: licence.valid_until, issuedAt: licence.issued_at, sealEsId: licence.seal_es_id, fields: labelled(type, data),
       events: (await store.listEvents(this.d.db, licence.id)).map((e) => ({ action: e.action, reason: e.reason, at: e.created_at })),
     };
+    await recordUse(this.d.db, { licenceId: licence.id, identifier, kind: use.kind, actor, regionCode: licence.region_code, purpose: use.purpose });
+    return out;
   }
 
-  /** The signed PDF, for the holder only. */
+  /** The signed PDF, for the holder only; a download is a recorded use. */
   async pdf(actor: Actor, identifier: string): Promise<{ bytes: Buffer; identifier: string }> {
     const { licence } = await this.load(this.d.db, identifier);
     if (!(await this.isHolder(actor, licence))) throw new AppError('LICENCE_NOT_FOUND');
     const bytes = await this.d.files.get(licence.pdf_sha256);
     if (!bytes) throw new Error(`licence file ${licence.pdf_sha256} missing from the file store`);
+    await recordUse(this.d.db, { licenceId: licence.id, identifier, kind: 'download', actor, regionCode: licence.region_code });
     return { bytes, identifier: licence.identifier };
   }
 

@@ -106,6 +106,12 @@ export const ERROR_CODES = {
   LICENCE_DATA_INVALID: { status: 400, message: '证照信息不符合该类证照的要求，请按提示修改' },
   LICENCE_NO_VALID_SEAL: { status: 409, message: '发证机关没有有效的电子印章，暂不能签发证照' },
   LICENCE_VERIFY_INPUT_INVALID: { status: 400, message: '请输入证照标识、二维码内容，或上传电子证照 PDF 文件' },
+  LICENCE_CONSENT_REQUIRED: { status: 403, message: '没有持证人的有效授权，不能查看这本电子证照；可以写明法定依据后查阅（将告知持证人）' },
+  LICENCE_CONSENT_EXPIRED: { status: 403, message: '持证人的授权已过期，不能再使用这本电子证照' },
+  LICENCE_CONSENT_REPLAYED: { status: 409, message: '这份授权已经使用过，不能重复使用' },
+  LICENCE_CONSENT_REVOKED: { status: 403, message: '持证人已撤销授权，不能再使用这本电子证照' },
+  LICENCE_CONSENT_NOT_FOUND: { status: 404, message: '没有这份证照授权' },
+  LICENCE_CONSENT_INVALID: { status: 400, message: '证照授权的内容不符合要求，请按提示修改' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -23,6 +23,11 @@ export interface MaterialSource {
   /** What a chosen candidate is recorded as on the case (case_material.source). */
   kind: 'upload' | 'licence' | 'data';
   candidates(applicant: Applicant, material: Material, ctx: AppContext): Promise<MaterialCandidate[]>;
+  /**
+   * When reusing a candidate needs the applicant's consent (an e-licence): the authorisation
+   * the review step shows; submitting the case is the act of consent.
+   */
+  authorisation?(input: { title: string; reference: string; department: string; itemName: string }): string;
 }
 
 const sources = new Map<string, MaterialSource>();
@@ -38,6 +43,12 @@ export function registerMaterialSource(source: MaterialSource): void {
 
 export function materialSources(): MaterialSource[] {
   return [...sources.values()];
+}
+
+/** The authorisation text for a chosen material of this kind, if its source asks for consent. */
+export function authorisationFor(kind: MaterialSource['kind'], input: { title: string; reference: string; department: string; itemName: string }): string | null {
+  const source = [...sources.values()].find((s) => s.kind === kind && s.authorisation);
+  return source?.authorisation ? source.authorisation(input) : null;
 }
 
 export interface OfferedCandidate extends MaterialCandidate {

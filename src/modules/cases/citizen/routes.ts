@@ -10,7 +10,8 @@ import { fileStoreFromConfig } from '../../../platform/files/index.ts';
 import { parseForm, renderForm, validateAnswers, type FormBody } from '../forms/index.ts';
 import { caseServiceFor } from '../index.ts';
 import { applicationFor, applyMaterialChoices, draftOf, materialsAsked, materialsForSubmission, missingMaterials, ownDraft, type Application } from './drafts.ts';
-import { candidatesFor } from './material-sources.ts';
+import { authorisationFor, candidatesFor } from './material-sources.ts';
+import { RegionService } from '../../regions/index.ts';
 import { multipartScope, one, readMultipart } from './multipart.ts';
 import { buildPrefill, knownFor } from './prefill.ts';
 import { answerLines } from './summary.ts';
@@ -66,7 +67,11 @@ export function citizenCaseRoutes(app: FastifyInstance, ctx: AppContext): void {
     const { prefill } = await formState(req, a, draft, draft.answers);
     const lines = answerLines(a.impl.formSchema, { ...draft.answers, ...prefill.fixed });
     const materials = materialsAsked(a.impl).map((m) => ({ ...m, current: draft.materials[m.material.id] ?? null }));
-    return page(req, reply, a, 3, 'apply-review', { lines, materials, errors, draft }, status);
+    // Reusing an e-licence needs the applicant's consent: the review shows what they authorise.
+    const reused = materials.filter((m) => m.current?.source === 'licence' && m.current.reference);
+    const department = reused.length ? (await new RegionService(ctx.db).organisation(a.impl.orgId)).name : '';
+    const consents = reused.map((m) => ({ materialName: m.material.name, text: authorisationFor('licence', { title: m.current!.title ?? m.current!.reference!, reference: m.current!.reference!, department, itemName: a.impl.name }) ?? `授权${department}在办理“${a.impl.name}”时使用您的电子证照“${m.current!.title ?? m.current!.reference!}”。` }));
+    return page(req, reply, a, 3, 'apply-review', { lines, materials, consents, errors, draft }, status);
   }
 
   app.get('/cases/apply/:implementationId', {
@@ -142,6 +147,8 @@ export function citizenCaseRoutes(app: FastifyInstance, ctx: AppContext): void {
       const { prefill } = await formState(req, a, draft, draft.answers);
       const answers = { ...draft.answers, ...prefill.fixed };
       const errors = [...validateAnswers(a.impl.formSchema, answers), ...missingMaterials(a.impl, draft.materials)];
+      const needsConsent = Object.values(draft.materials).some((m) => m.source === 'licence');
+      if (needsConsent && one((req.body ?? {}) as FormBody, 'consent') !== 'yes') errors.push({ field: 'consent', message: '使用电子证照须先阅读并同意授权' });
       if (errors.length) return showReview(req, reply, a, draft, errors, 400);
       try {
         // The draft id is the idempotency key: a double click makes one case.
