@@ -34,8 +34,6 @@ export interface FaceInput {
   issuerName: string;
   validFrom: string;
   validUntil: string | null;
-  /** Ignored: the QR now encodes the signed payload, built by produceLicenceFile(s). */
-  verifyUrl?: string;
 }
 
 /** Info dictionary key holding the QR token (ASCII, so a literal PDF string). */
@@ -86,7 +84,7 @@ export function issuerActor(org: { id: string; regionCode: string }): Actor {
 
 export class NoValidSeal extends Error {}
 
-type ProduceDeps = { db: Queryable; config: Pick<Config, 'nodeRegionCode' | 'env' | 'secrets' | 'publicUrl'>; files: FileStore };
+export type ProduceDeps = { db: Queryable; config: Pick<Config, 'nodeRegionCode' | 'env' | 'secrets' | 'publicUrl'>; files: FileStore };
 
 export interface ProducedFile {
   sha256: string;

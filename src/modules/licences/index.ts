@@ -11,6 +11,8 @@ import { DEMO_LICENCE_TYPES } from './catalogue.ts';
 import { licenceHandlers } from './issue-handler.ts';
 import { licenceRoutes } from './routes.ts';
 import { licenceStaffRoutes } from './staff-routes.ts';
+import { LicenceImportService, importHandler } from './historical/service.ts';
+import { licenceImportRoutes } from './historical/routes.ts';
 import { LicenceService } from './service.ts';
 import { nationalPushHandler } from './national-push.ts';
 import { nationalCatalogueRoutes } from './national-routes.ts';
@@ -43,6 +45,16 @@ export { nationalPushHandler, definitionSm3, LICENCE_TYPES_PATH, type LicenceTyp
 export { peerBundles, refreshPeerBundles, startPeerBundleSchedule, TRUST_BUNDLE_PATH, type PeerBundleEnvelope, type PeerBundleSource, type PeerBundleSchedule } from './peer-bundles.ts';
 
 const services = new WeakMap<object, LicenceService>();
+const importServices = new WeakMap<object, LicenceImportService>();
+
+export function importServiceFor(ctx: Pick<AppContext, 'db' | 'config'>): LicenceImportService {
+  let svc = importServices.get(ctx.db);
+  if (!svc) {
+    svc = new LicenceImportService({ db: ctx.db, config: ctx.config, files: fileStoreFromConfig(ctx.config), cipher: new PersonalDataCipher(ctx.config.secrets), licences: licenceServiceFor(ctx) });
+    importServices.set(ctx.db, svc);
+  }
+  return svc;
+}
 
 export function licenceServiceFor(ctx: Pick<AppContext, 'db' | 'config'>): LicenceService {
   let svc = services.get(ctx.db);
@@ -67,7 +79,7 @@ export const licenceCatalogueStep = {
 
 export const licencesModule: PlatformModule = {
   name: 'licences',
-  handlers: (ctx) => [...licenceHandlers({ config: ctx.config, files: fileStoreFromConfig(ctx.config), cipher: new PersonalDataCipher(ctx.config.secrets) }), nationalPushHandler(ctx), ...consentHandlers({ config: ctx.config, cipher: new PersonalDataCipher(ctx.config.secrets) })],
+  handlers: (ctx) => [...licenceHandlers({ config: ctx.config, files: fileStoreFromConfig(ctx.config), cipher: new PersonalDataCipher(ctx.config.secrets) }), nationalPushHandler(ctx), importHandler(importServiceFor(ctx)), ...consentHandlers({ config: ctx.config, cipher: new PersonalDataCipher(ctx.config.secrets) })],
   routes(app, ctx) {
     licenceRoutes(app, licenceServiceFor(ctx));
     licenceStaffRoutes(app, ctx, licenceServiceFor(ctx));
@@ -78,6 +90,7 @@ export const licencesModule: PlatformModule = {
     registerLicenceMaterialCheck(ctx.db, licenceMaterialCheck(ctx, licenceServiceFor(ctx), verifier));
     registerMaterialSource(licenceMaterialSource(licenceServiceFor));
     const cipher = new PersonalDataCipher(ctx.config.secrets);
+    licenceImportRoutes(app, ctx, importServiceFor(ctx));
     walletRoutes(app, ctx, licenceServiceFor(ctx), new WalletService({ db: ctx.db, config: ctx.config, cipher, licences: licenceServiceFor(ctx) }), new SharingService({ db: ctx.db, config: ctx.config, cipher, licences: licenceServiceFor(ctx) }));
   },
 };

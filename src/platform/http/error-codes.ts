@@ -112,6 +112,8 @@ export const ERROR_CODES = {
   LICENCE_CONSENT_REVOKED: { status: 403, message: '持证人已撤销授权，不能再使用这本电子证照' },
   LICENCE_CONSENT_NOT_FOUND: { status: 404, message: '没有这份证照授权' },
   LICENCE_CONSENT_INVALID: { status: 400, message: '证照授权的内容不符合要求，请按提示修改' },
+  LICENCE_IMPORT_NOT_FOUND: { status: 404, message: '没有这次存量证照导入' },
+  LICENCE_IMPORT_STATE_CONFLICT: { status: 409, message: '这次导入当前不能进行该操作' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

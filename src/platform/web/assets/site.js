@@ -55,7 +55,8 @@
 })();
 
 // Live progress for long work: an element with data-progress-url polls that JSON status
-// (rowsProcessed / totalRows / status) and updates its <progress>; when the work ends the
+// (rowsProcessed / totalRows / status) and updates its <progress> (its label starts with
+// data-progress-verb, default 已检查); when the work ends the
 // page reloads to show the result. Without JavaScript the page has a refresh link instead
 // (no timed meta refresh: people must control when a page changes, WCAG 2.2.1).
 (function () {
@@ -80,7 +81,7 @@
           bar.max = total;
           bar.value = s.rowsProcessed;
         }
-        if (label) label.textContent = '已检查 ' + s.rowsProcessed + ' / ' + s.totalRows + ' 行（' + Math.floor((s.rowsProcessed * 100) / total) + '%）';
+        if (label) label.textContent = (box.getAttribute('data-progress-verb') || '已检查') + ' ' + s.rowsProcessed + ' / ' + s.totalRows + ' 行（' + Math.floor((s.rowsProcessed * 100) / total) + '%）';
         window.setTimeout(poll, 2000);
       })
       .catch(function () {
