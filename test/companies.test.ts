@@ -6,12 +6,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { describeEachBackend } from './support/backends.ts';
 import { Browser, buildTestPlatform, type TestPlatform } from './support/platform.ts';
-import { demoCompany, demoPerson, DEMO_PIN, type DemoCompany } from '../simulators/index.ts';
+import { demoCompany, demoPerson } from '../simulators/index.ts';
 import { canonicalJson, verifyAuditChain } from '../src/platform/audit/audit.ts';
 import { sm3Hex } from '../src/platform/crypto/sm3.ts';
 import { assertProxyScope, assertCompanyScope } from '../src/modules/identity/index.ts';
 import type { Actor } from '../src/platform/http/access.ts';
 import { smsCode } from './support/people.ts';
+import { licenceLogin, walletAssertion } from './support/companies.ts';
 
 /** A registered person at real-name level 2 (public-security check), signed in. */
 async function verifiedPerson(platform: TestPlatform, name: string): Promise<Browser> {
@@ -25,41 +26,6 @@ async function verifiedPerson(platform: TestPlatform, name: string): Promise<Bro
   const csrf2 = Browser.csrfFrom((await b.get('/account/realname')).body);
   const res = await b.submit('/account/realname/identity', { name: person.name, idNumber: person.idNumber }, csrf2);
   assert.equal(res.statusCode, 303, res.body.slice(0, 400));
-  return b;
-}
-
-/** Starts a licence login and returns the wallet's redirect back to the platform. */
-async function walletAssertion(platform: TestPlatform, b: Browser, company: DemoCompany, holderName: string, pin = DEMO_PIN): Promise<string> {
-  const csrf = Browser.csrfFrom((await b.get('/company/login')).body);
-  const start = await b.submit('/company/login', {}, csrf);
-  assert.equal(start.statusCode, 303);
-  const walletUrl = new URL(start.headers.location as string);
-  assert.equal(walletUrl.origin, new URL(platform.externals.simulators!.url).origin);
-  // The wallet is a separate HTTP server: the browser goes there for real.
-  const wallet = await fetch(walletUrl);
-  assert.equal(wallet.status, 200);
-  const html = await wallet.text();
-  const hidden = (name: string) => (new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '').replace(/&amp;/g, '&');
-  const holder = company.holders.find((h) => h.person.name === holderName)!;
-  const value = `${company.licenceSerial}:${holder.person.idNumber}`;
-  assert.ok(html.includes(`value="${value}"`), 'the wallet lists the licence');
-  const confirm = await fetch(new URL('/licence/authorize', walletUrl), {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ nonce: hidden('nonce'), callback: hidden('callback'), holder: value, pin, action: 'confirm' }).toString(),
-  });
-  assert.equal(confirm.status, 303);
-  const back = new URL(confirm.headers.get('location')!);
-  assert.equal(back.pathname, '/company/login/callback');
-  return back.pathname + back.search;
-}
-
-async function licenceLogin(platform: TestPlatform, company: DemoCompany, holderName: string): Promise<Browser> {
-  const b = new Browser(platform.app);
-  const res = await b.get(await walletAssertion(platform, b, company, holderName));
-  assert.equal(res.statusCode, 303, res.body.slice(0, 600));
-  assert.equal(res.headers.location, '/company');
   return b;
 }
 

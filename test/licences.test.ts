@@ -2,92 +2,39 @@
 // 食品经营许可证 (GB/T 36903 identifier, data per schema, PDF signed with the bureau's seal,
 // stored); a second delivery issues nothing; no seal → failure recorded, then a seal →
 // retried and issued; suspend, resume, revoke (final); other regions refused; forged and
-// unknown identifiers get clear errors.
+// unknown identifiers get clear errors; a company's case issues the licence to the company.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { LightMyRequestResponse } from 'fastify';
 import { describeEachBackend } from './support/backends.ts';
 import { Browser, buildTestPlatform, type TestPlatform } from './support/platform.ts';
-import { FOOD_LICENCE_BASIC, foodLicenceImplementation, publishedFoodLicence } from './support/catalog-fixtures.ts';
-import { seedCitizen } from './support/people.ts';
-import { sessionCookieName } from '../src/platform/http/auth.ts';
-import { DEMO_PASSWORD } from '../demo/load.ts';
-import { OutboxWorker } from '../src/platform/jobs/worker.ts';
-import { DEMO_LICENCE_TYPES, licenceCatalogueStep, licenceServiceFor, licencesModule, parseIdentifier } from '../src/modules/licences/index.ts';
-import { sealServiceFor, sealsModule, signingServiceFor } from '../src/modules/seals/index.ts';
+import { FOOD_LICENCE_BASIC } from './support/catalog-fixtures.ts';
+import { licenceBed, testLicenceCatalogue, type LicenceBed } from './support/licences.ts';
+import { licenceLogin } from './support/companies.ts';
+import { demoCompany } from '../simulators/index.ts';
+import { PersonalDataCipher } from '../src/platform/crypto/personal-data.ts';
+import { licenceServiceFor, parseIdentifier } from '../src/modules/licences/index.ts';
+import { sealServiceFor, signingServiceFor } from '../src/modules/seals/index.ts';
 import type { Actor } from '../src/platform/http/access.ts';
-
-type Who = { browser: Browser; csrf: string };
-const testCatalogue = () => DEMO_LICENCE_TYPES.map((t) => (t.key === 'food_business' ? { ...t, issuedBy: [...t.issuedBy, FOOD_LICENCE_BASIC.code] } : t));
 
 describeEachBackend('licences: issue on completion, library, lifecycle', (getDb) => {
   let p: TestPlatform;
-  let implId: string;
+  let bed: LicenceBed;
   let njOrg: string;
-  let applicant: Who & { idNumber: string };
-  let upload: Record<string, unknown>;
-  let worker: OutboxWorker;
-  const staff: Record<string, Who> = {};
-
-  const call = (who: Who | null, method: 'GET' | 'POST', url: string, body?: unknown): Promise<LightMyRequestResponse> =>
-    p.app.inject({
-      method, url, ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-      headers: { accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(who ? { 'x-csrf-token': who.csrf, cookie: who.browser.cookieHeader } : {}) },
-    });
-
-  /** Submit → accept → decide_approve: emits case.completed. */
-  async function decidedCase(answers: Record<string, unknown>): Promise<string> {
-    const sub = await call(applicant, 'POST', '/api/v1/cases', { implementationId: implId, answers, materials: [upload] });
-    assert.equal(sub.statusCode, 201, sub.body);
-    const id = sub.json().id as string;
-    let res = await call(staff['nj-clerk']!, 'POST', `/api/v1/cases/${id}/actions/accept`, { version: sub.json().version });
-    assert.equal(res.statusCode, 200, res.body);
-    res = await call(staff['nj-approver']!, 'POST', `/api/v1/cases/${id}/actions/decide_approve`, { version: res.json().view.version });
-    assert.equal(res.statusCode, 200, res.body);
-    return id;
-  }
+  let applicant: LicenceBed['applicant'];
+  let staff: LicenceBed['staff'];
+  let call: LicenceBed['call'];
+  let decidedCase: LicenceBed['decidedCase'];
+  let drain: LicenceBed['drain'];
   const licenceOf = (caseId: string) => p.ctx.db.selectFrom('licence').selectAll().where('case_id', '=', caseId).executeTakeFirst();
 
   before(async () => {
     p = await buildTestPlatform(getDb());
-    await licenceCatalogueStep.run({ config: p.config, db: p.ctx.db, log: p.ctx.log });
-    // The test catalogue's food-licence item has its own code: link it, as an administrator would.
-    await licenceServiceFor(p.ctx).syncCatalogue(testCatalogue(), { kind: 'system', id: 'test' });
-    const fixture = await publishedFoodLicence(p.ctx.db);
-    njOrg = fixture.njOrg;
-    const sys = { kind: 'system' as const, id: 'test' };
-    const impl = await fixture.catalog.createImplementation(foodLicenceImplementation(fixture.basicId, '320100', njOrg), sys);
-    await fixture.catalog.submit(impl.id, sys);
-    await fixture.catalog.approve(impl.id, sys);
-    implId = impl.id;
-    const c = await seedCitizen(p.ctx, { level: 2, factors: { password: Date.now(), sms: Date.now() }, name: '王小明' });
-    const browser = new Browser(p.app);
-    browser.setCookie(sessionCookieName(p.config.cookieSecure), c.token);
-    applicant = { browser, csrf: Browser.csrfFrom((await browser.get('/account')).body), idNumber: c.idNumber };
-    const boundary = '----licence-test';
-    const pdf = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
-    const stored = await p.app.inject({
-      method: 'POST', url: '/api/v1/cases/uploads',
-      payload: Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.pdf"\r\nContent-Type: application/pdf\r\n\r\n`), pdf, Buffer.from(`\r\n--${boundary}--\r\n`)]),
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, accept: 'application/json', 'x-csrf-token': applicant.csrf, cookie: browser.cookieHeader },
-    });
-    assert.equal(stored.statusCode, 201, stored.body);
-    upload = { materialId: 'application', source: 'upload', ...(stored.json() as object) };
-    for (const name of ['nj-clerk', 'nj-approver', 'sz-clerk', 'js-admin']) {
-      const b = new Browser(p.app);
-      await b.login(name, DEMO_PASSWORD);
-      staff[name] = { browser: b, csrf: Browser.csrfFrom((await b.get('/staff')).body) };
-    }
-    worker = new OutboxWorker(p.ctx.db, { pollMs: 50, backoffMs: () => 0 });
-    for (const h of [...licencesModule.handlers!(p.ctx), ...sealsModule.handlers!(p.ctx)]) worker.register(h);
+    bed = await licenceBed(p);
+    ({ njOrg, applicant, staff, call, decidedCase, drain } = bed);
   });
   after(async () => {
     await p.app.close();
   });
-
-  const drain = async () => {
-    while ((await worker.runOnce()) > 0);
-  };
 
   test('the catalogue is public and its changes are in the outbox for the national push', async () => {
     const res = await call(null, 'GET', '/api/v1/licence-types');
@@ -98,7 +45,7 @@ describeEachBackend('licences: issue on completion, library, lifecycle', (getDb)
     // One event per type when loaded, one more for the changed link.
     const events = await p.ctx.db.selectFrom('outbox_event').select('topic').where('topic', '=', 'licence_type.changed').execute();
     assert.equal(events.length, res.json().items.length + 1);
-    assert.deepEqual(await licenceServiceFor(p.ctx).syncCatalogue(testCatalogue(), { kind: 'system', id: 'test' }), []);
+    assert.deepEqual(await licenceServiceFor(p.ctx).syncCatalogue(testLicenceCatalogue(), { kind: 'system', id: 'test' }), []);
     assert.equal((await p.ctx.db.selectFrom('outbox_event').select('topic').where('topic', '=', 'licence_type.changed').execute()).length, events.length, 'an unchanged catalogue emits nothing');
   });
 
@@ -214,5 +161,28 @@ describeEachBackend('licences: issue on completion, library, lifecycle', (getDb)
     assert.match(res.body, /校验位/);
     res = await call(null, 'GET', '/api/v1/licences/not-an-identifier/status');
     assert.equal(res.json().code, 'LICENCE_IDENTIFIER_INVALID');
+  });
+
+  test('a company applicant: the licence is issued to the company (name, USCC) and is in its wallet', async () => {
+    const company = demoCompany('南京玄武知味餐饮管理有限公司');
+    const b = await licenceLogin(p, company, '张伟');
+    const who = { browser: b, csrf: Browser.csrfFrom((await b.get('/company')).body) };
+    const sub = await call(who, 'POST', '/api/v1/cases', { implementationId: bed.implId, answers: { shopName: '知味餐饮', address: '南京市玄武区北京东路1号' }, materials: [bed.upload] });
+    assert.equal(sub.statusCode, 201, sub.body);
+    const id = sub.json().id as string;
+    let res = await call(staff['nj-clerk'], 'POST', `/api/v1/cases/${id}/actions/accept`, { version: sub.json().version });
+    res = await call(staff['nj-approver'], 'POST', `/api/v1/cases/${id}/actions/decide_approve`, { version: res.json().view.version });
+    assert.equal(res.statusCode, 200, res.body);
+    await drain();
+    const licence = await licenceOf(id);
+    assert.ok(licence, JSON.stringify(await p.ctx.db.selectFrom('licence_issue_failure').selectAll().where('case_id', '=', id).executeTakeFirst()));
+    assert.equal(licence.holder_kind, 'company');
+    assert.equal(licence.holder_index, new PersonalDataCipher(p.config.secrets).blindIndex('id_number', company.creditCode));
+    const view = await call(who, 'GET', `/api/v1/licences/${licence.identifier}`);
+    assert.equal(view.statusCode, 200, view.body);
+    const fields = Object.fromEntries((view.json().fields as { key: string; value: string }[]).map((f) => [f.key, f.value]));
+    assert.deepEqual([fields.holderName, fields.holderCode], [company.name, company.creditCode]);
+    assert.match((await b.get('/my/licences')).body, /食品经营许可证/);
+    assert.equal((await call(applicant, 'GET', `/api/v1/licences/${licence.identifier}`)).statusCode, 404, 'not the citizen\'s');
   });
 });

@@ -5,6 +5,7 @@ import { after, before, it } from 'node:test';
 import { describeEachBackend } from './support/backends.ts';
 import { Browser, buildTestPlatform, type TestPlatform } from './support/platform.ts';
 import { seedCitizen } from './support/people.ts';
+import { licenceLogin } from './support/companies.ts';
 import { DEMO_PASSWORD } from '../demo/load.ts';
 import { sessionCookieName } from '../src/platform/http/auth.ts';
 import { inTransaction } from '../src/platform/db/database.ts';
@@ -12,26 +13,7 @@ import { makeIdNumber } from '../src/platform/identifiers/id-number.ts';
 import type { OutboxEvent } from '../src/platform/jobs/outbox.ts';
 import { OutboxWorker } from '../src/platform/jobs/worker.ts';
 import { notificationsModule, notify, SMS_GIVE_UP_AFTER, SMS_TOPIC } from '../src/modules/notifications/index.ts';
-import { DEMO_PIN, demoCompany } from '../simulators/index.ts';
-
-/** Signs a company in with its e-business licence through the simulated wallet (as in companies.test.ts). */
-async function companyLogin(p: TestPlatform, companyName: string, holderName: string): Promise<Browser> {
-  const company = demoCompany(companyName);
-  const b = new Browser(p.app);
-  const start = await b.submit('/company/login', {}, Browser.csrfFrom((await b.get('/company/login')).body));
-  const walletUrl = new URL(start.headers.location as string);
-  const html = await (await fetch(walletUrl)).text();
-  const hidden = (name: string) => (new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '').replace(/&amp;/g, '&');
-  const holder = company.holders.find((h) => h.person.name === holderName)!;
-  const confirm = await fetch(new URL('/licence/authorize', walletUrl), {
-    method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ nonce: hidden('nonce'), callback: hidden('callback'), holder: `${company.licenceSerial}:${holder.person.idNumber}`, pin: DEMO_PIN, action: 'confirm' }).toString(),
-  });
-  const back = new URL(confirm.headers.get('location')!);
-  const res = await b.get(back.pathname + back.search);
-  assert.equal(res.headers.location, '/company');
-  return b;
-}
+import { demoCompany } from '../simulators/index.ts';
 
 describeEachBackend('notifications', (db) => {
   let p: TestPlatform;
@@ -173,7 +155,7 @@ describeEachBackend('notifications', (db) => {
   });
 
   it('gives companies their own message page, apart from people\'s', async () => {
-    const b = await companyLogin(p, '扬州广陵文旅发展有限公司', '周敏');
+    const b = await licenceLogin(p, demoCompany('扬州广陵文旅发展有限公司'), '周敏');
     const company = await p.ctx.db.selectFrom('company_account').select('id').where('credit_code', '=', demoCompany('扬州广陵文旅发展有限公司').creditCode).executeTakeFirstOrThrow();
     const id = await inTransaction(p.ctx.db, (tx) => notify(p.ctx, tx, { recipient: { kind: 'company', accountId: company.id }, regionCode: '321002', topic: 'case.delivered', title: '证照已寄出', body: '运单号 SF123456789012' }));
     const list = await b.get('/company/messages');

@@ -23,6 +23,8 @@ export { registerUserCentreSection, type UserCentreSection } from './people/user
 export { createHttpVerifiers } from './verifiers/index.ts';
 export type { ExternalVerifiers } from './verifiers/types.ts';
 export { assertProxyScope, assertCompanyScope, principalAccountId } from './companies/index.ts';
+// A company account's registered name and USCC (licences issued to a company).
+export { findCompanyById, type CompanyRow } from './companies/store.ts';
 export { accountMigrationCommands, AccountImporter } from './migration/index.ts';
 
 const citizenServices = new WeakMap<AppContext, CitizenService>();
