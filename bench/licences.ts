@@ -18,22 +18,17 @@
 //
 // By hand: node bench/licences.ts (BENCH_LICENCES_SECONDS per measurement, default 3).
 import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
-import { inTransaction, openDatabase } from '../src/platform/db/database.ts';
-import { migrate } from '../src/platform/db/migrate.ts';
-import { createLogger } from '../src/platform/logger.ts';
-import { preparePlatform } from '../src/server.ts';
 import { PersonalDataCipher } from '../src/platform/crypto/personal-data.ts';
 import { fileStoreFromConfig } from '../src/platform/files/index.ts';
 import { generateSm2KeyPair, sm2PrivateKeyToPem, sm2PublicKeyToPem, sm2Sign, sm2Verify } from '../src/platform/crypto/sm2.ts';
-import type { Actor } from '../src/platform/http/access.ts';
 import { makeIdNumber } from '../src/platform/identifiers/id-number.ts';
-import { makeCreditCode } from '../src/platform/identifiers/credit-code.ts';
-import { sealServiceFor, trustAnchors } from '../src/modules/seals/index.ts';
+import { trustAnchors } from '../src/modules/seals/index.ts';
 import { DEMO_LICENCE_TYPES, LicenceVerifier, licenceServiceFor, publishBundle, qrTextFromPdf, verifyQrOffline } from '../src/modules/licences/index.ts';
 // eslint-disable-next-line no-restricted-imports -- the bench drives the one issuing path directly, as the case handler and the importer do
 import { issueLicence } from '../src/modules/licences/issue.ts';
-import { testConfig } from '../test/support/platform.ts';
+import { inTransaction } from '../src/platform/db/database.ts';
 import { round } from './stats.ts';
+import { ratePerSecond, sealedNode, type SealedNode } from './sealed-node.ts';
 
 export interface LicenceFigures {
   seconds: number;
@@ -51,37 +46,19 @@ export interface LicenceFigures {
 }
 
 const seconds = Number(process.env.BENCH_LICENCES_SECONDS ?? 3);
-
-async function rate(fn: () => unknown): Promise<number> {
-  const started = performance.now();
-  let n = 0;
-  while (performance.now() - started < seconds * 1000) {
-    await fn();
-    n++;
-  }
-  return n / ((performance.now() - started) / 1000);
-}
+const rate = (fn: () => unknown) => ratePerSecond(seconds, fn);
 
 /** Runs the measurements; never throws (a failure is reported, as the other benches do). */
 export async function measureLicences(note: (msg: string) => void = () => undefined, onFailure: (failure: string) => void = () => undefined): Promise<LicenceFigures | { failure: string }> {
-  const handle = await openDatabase({ dataDir: 'memory://' });
+  let node: SealedNode | null = null;
   try {
-    await migrate(handle.db);
-    const config = testConfig({ DEMO_DATA: 'false' });
-    await preparePlatform(config, handle, createLogger('silent'));
-    const ctx = { db: handle.db, config };
-    const admin: Actor = { kind: 'staff', accountId: '00000000-0000-7000-8000-0000000000b2', displayName: 'bench', roles: ['region_admin'], orgId: null, regionCode: config.nodeRegionCode, sessionId: 's', mustChangePassword: false };
-    const creditCode = makeCreditCode('1', '1', '320100', 'MB123456');
-    const org = await handle.db.insertInto('organisation').values({ region_code: '320100', name: '南京市市场监督管理局', kind: 'department', credit_code: creditCode } as never).returning('id').executeTakeFirstOrThrow();
-    const orgId = (org as { id: string }).id;
-    const seals = sealServiceFor(ctx);
-    await seals.approve(admin, await seals.request({ ...admin, roles: ['dept_admin'], orgId }, { orgId, kind: 'business' }));
-
+    node = await sealedNode();
+    const { handle, config, ctx } = node;
     const type = DEMO_LICENCE_TYPES.find((t) => t.key === 'food_business')!;
     const files = fileStoreFromConfig(config);
     const cipher = new PersonalDataCipher(config.secrets);
     const deps = { config, files, cipher };
-    const issuer = { id: orgId, name: '南京市市场监督管理局', creditCode, regionCode: '320100' };
+    const issuer = node.org;
     let n = 0;
     const issueOne = () =>
       inTransaction(handle.db, (tx) => {
@@ -138,7 +115,7 @@ export async function measureLicences(note: (msg: string) => void = () => undefi
     onFailure(failure);
     return { failure };
   } finally {
-    await handle.close();
+    await node?.handle.close();
   }
 }
 

@@ -14,17 +14,13 @@
 //
 // By hand: node bench/seals.ts (BENCH_SEALS_SECONDS per measurement, default 3).
 import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
-import { openDatabase } from '../src/platform/db/database.ts';
-import { migrate } from '../src/platform/db/migrate.ts';
-import { createLogger } from '../src/platform/logger.ts';
-import { preparePlatform } from '../src/server.ts';
 import { generateSm2KeyPair, sm2PrivateKeyToPem, sm2PublicKeyToPem } from '../src/platform/crypto/sm2.ts';
 import type { Actor } from '../src/platform/http/access.ts';
 import { sealServiceFor, signingServiceFor, verifyAcrossRegions } from '../src/modules/seals/index.ts';
 // eslint-disable-next-line no-restricted-imports -- the seals module's in-memory test PDF
 import { samplePdf } from '../src/modules/seals/pdf/test-fixtures.ts';
-import { testConfig } from '../test/support/platform.ts';
 import { round } from './stats.ts';
+import { ratePerSecond, sealedNode, type SealedNode } from './sealed-node.ts';
 
 export interface SealFigures {
   seconds: number;
@@ -38,30 +34,16 @@ export interface SealFigures {
 }
 
 const seconds = Number(process.env.BENCH_SEALS_SECONDS ?? 3);
-
-async function rate(fn: () => unknown): Promise<number> {
-  const started = performance.now();
-  let n = 0;
-  while (performance.now() - started < seconds * 1000) {
-    await fn();
-    n++;
-  }
-  return n / ((performance.now() - started) / 1000);
-}
+const rate = (fn: () => unknown) => ratePerSecond(seconds, fn);
 
 /** Runs the measurements; never throws (a failure is reported, as the other benches do). */
 export async function measureSeals(note: (msg: string) => void = () => undefined, onFailure: (failure: string) => void = () => undefined): Promise<SealFigures | { failure: string }> {
-  const handle = await openDatabase({ dataDir: 'memory://' });
+  let node: SealedNode | null = null;
   try {
-    await migrate(handle.db);
-    const config = testConfig({ DEMO_DATA: 'false' });
-    await preparePlatform(config, handle, createLogger('silent'));
-    const ctx = { db: handle.db, config };
-    const admin: Actor = { kind: 'staff', accountId: '00000000-0000-7000-8000-0000000000b1', displayName: 'bench', roles: ['region_admin'], orgId: null, regionCode: config.nodeRegionCode, sessionId: 's', mustChangePassword: false };
-    const org = await handle.db.insertInto('organisation').values({ region_code: '320100', name: '南京市市场监督管理局', kind: 'department' } as never).returning('id').executeTakeFirstOrThrow();
-    const orgId = (org as { id: string }).id;
+    node = await sealedNode();
+    const { ctx, admin, esId } = node;
+    const orgId = node.org.id;
     const seals = sealServiceFor(ctx);
-    const esId = (await seals.approve(admin, await seals.request(admin, { orgId, kind: 'business' }))).esId;
     const signing = signingServiceFor(ctx, (id, at) => seals.statusAt(id, at));
     const clerk: Actor = { ...admin, roles: ['window_clerk'], orgId, regionCode: '320100' };
     const pdf = await samplePdf(1, 'Seal benchmark');
@@ -99,7 +81,7 @@ export async function measureSeals(note: (msg: string) => void = () => undefined
     onFailure(failure);
     return { failure };
   } finally {
-    await handle.close();
+    await node?.handle.close();
   }
 }
 

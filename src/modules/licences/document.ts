@@ -20,21 +20,13 @@ import type { Db, Queryable } from '../../platform/db/database.ts';
 import type { Actor } from '../../platform/http/access.ts';
 import type { FileStore } from '../../platform/files/index.ts';
 import { signingServiceFor } from '../seals/index.ts';
-import type { LicenceType } from './catalogue.ts';
-import { assembleToken, claimsFor, encodeClaims, qrUrl } from './qr.ts';
-import { labelled, type LicenceData } from './data.ts';
+import { assembleToken, claimsFor, encodeClaims, qrUrl, type LicenceFace } from './qr.ts';
+import { labelled } from './data.ts';
 
 const FONT_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('@embedpdf/fonts-sc')), '..', 'fonts');
 let font: Buffer | null = null;
 
-export interface FaceInput {
-  type: LicenceType;
-  data: LicenceData;
-  identifier: string;
-  issuerName: string;
-  validFrom: string;
-  validUntil: string | null;
-}
+export type FaceInput = LicenceFace;
 
 /** Info dictionary key holding the QR token (ASCII, so a literal PDF string). */
 export const PDF_QR_KEY = 'YWLicenceQR';

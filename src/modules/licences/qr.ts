@@ -69,13 +69,17 @@ export function holderOf(type: LicenceType, data: LicenceData): { kind: HolderKi
   return { kind, name, code };
 }
 
-export interface ClaimsInput {
+/** What a licence's face shows (document.ts renders it; the QR claims summarise it). */
+export interface LicenceFace {
   type: LicenceType;
   data: LicenceData;
   identifier: string;
   issuerName: string;
   validFrom: string;
   validUntil: string | null;
+}
+
+export interface ClaimsInput extends LicenceFace {
   issuedOn: string;
   signerCertificate: Uint8Array;
 }

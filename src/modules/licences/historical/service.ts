@@ -6,11 +6,8 @@
 // and its event is delivered again, so the job resumes where it stood and never issues a row
 // twice; pause stops after the current batch.
 import { createHash } from 'node:crypto';
-import type { Config } from '../../../config.ts';
 import { recordAudit } from '../../../platform/audit/audit.ts';
 import { inTransaction, type Db, type Queryable } from '../../../platform/db/database.ts';
-import type { PersonalDataCipher } from '../../../platform/crypto/personal-data.ts';
-import type { FileStore } from '../../../platform/files/index.ts';
 import { assertInRegion, type Actor } from '../../../platform/http/access.ts';
 import { AppError } from '../../../platform/http/errors.ts';
 import { emitEvent } from '../../../platform/jobs/outbox.ts';
@@ -22,7 +19,7 @@ import type { LicenceType } from '../catalogue.ts';
 import { sealLicenceData, openLicenceData, type Holder, type LicenceData } from '../data.ts';
 import { NoValidSeal, produceLicenceFiles, type FaceInput } from '../document.ts';
 import { nextIdentifier, recordIssued, type NewLicence } from '../issue.ts';
-import type { LicenceService } from '../service.ts';
+import type { LicenceService, LicenceServiceDeps } from '../service.ts';
 import { recordUse } from '../usage.ts';
 import { checkRow, requiredColumns } from './check.ts';
 import { parseTable } from './parse.ts';
@@ -32,14 +29,7 @@ export const BATCH_SIZE = 10;
 export const IMPORT_TOPIC = 'licence.import_batch';
 const IMPORTERS = ['approver', 'region_admin'] as const;
 
-export interface ImportDeps {
-  db: Db;
-  config: Pick<Config, 'nodeRegionCode' | 'env' | 'secrets' | 'publicUrl'>;
-  files: FileStore;
-  cipher: PersonalDataCipher;
-  licences: LicenceService;
-  today?: () => string;
-}
+export type ImportDeps = LicenceServiceDeps & { db: Db; licences: LicenceService };
 
 type Staff = Extract<Actor, { kind: 'staff' }>;
 
