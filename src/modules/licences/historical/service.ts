@@ -82,13 +82,21 @@ export class LicenceImportService {
       };
     });
     const valid = rows.filter((r) => r.status === 'pending').length;
+    return this.saveJob(staff, org, type, input, rows, valid).catch((err: unknown) => {
+      // Another upload took one of these 原证号 between the check and the insert.
+      if ((err as { code?: unknown }).code === '23505') throw new AppError('VALIDATION_FAILED', { errors: [{ field: 'file', message: '文件中的部分证照刚被另一次导入登记，请重新上传以查看哪些行重复' }] });
+      throw err;
+    });
+  }
+
+  private saveJob(staff: Staff, org: { id: string; regionCode: string }, type: LicenceType, input: { fileName: string; bytes: Buffer }, rows: Omit<store.ImportRow, 'licence_id' | 'message'>[], valid: number): Promise<string> {
     return inTransaction(this.d.db, async (tx) => {
       const jobId = await store.insertJob(tx, {
         orgId: org.id, regionCode: org.regionCode, typeCode: type.code, fileName: input.fileName.slice(0, 200), fileSha256: createHash('sha256').update(input.bytes).digest('hex'),
         total: rows.length, valid, createdBy: staff.accountId, actor: staff,
       });
       await store.insertRows(tx, rows.map((r) => ({ ...r, job_id: jobId })));
-      await recordAudit(tx, { actor, action: 'licence.import.upload', targetType: 'licence_import_job', targetId: jobId, regionCode: org.regionCode, change: { type: type.code, file: input.fileName, rows: rows.length, valid } });
+      await recordAudit(tx, { actor: staff, action: 'licence.import.upload', targetType: 'licence_import_job', targetId: jobId, regionCode: org.regionCode, change: { type: type.code, file: input.fileName, rows: rows.length, valid } });
       return jobId;
     });
   }
