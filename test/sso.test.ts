@@ -208,7 +208,10 @@ describeEachBackend('single sign-on (OIDC)', (getDb) => {
     await inTransaction(p.ctx.db, (tx) => emitEvent(tx, { topic: 'identity.session.ended', payload: { sessionId, accountId, accountKind: 'citizen' }, idempotencyKey: `test:${sessionId}` }));
     const worker = new OutboxWorker(p.ctx.db, { pollMs: 50 });
     for (const mod of modules) for (const h of mod.handlers?.(p.ctx) ?? []) worker.register(h);
-    assert.equal(await worker.runOnce(), 1);
+    // Other modules' start-up events (the licence catalogue's) may go in the same run.
+    assert.ok((await worker.runOnce()) >= 1);
+    const ended = await p.ctx.db.selectFrom('outbox_event').select('status').where('idempotency_key', '=', `test:${sessionId}`).executeTakeFirstOrThrow();
+    assert.equal(ended.status, 'delivered');
     assert.ok(logoutTokens.length >= 2, `logout tokens sent to clients a and b (got ${logoutTokens.length})`);
     const payload = JSON.parse(Buffer.from(logoutTokens[0]!.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
     assert.ok((payload.events as Record<string, unknown>)['http://schemas.openid.net/event/backchannel-logout']);

@@ -90,8 +90,8 @@ async function statuses(db: Db): Promise<BundleStatusEntry[]> {
   });
 }
 
-/** The content this node publishes now (unsigned). */
-export async function bundleContent(ctx: Ctx, now = new Date()): Promise<LicenceBundleContent> {
+/** The content this node publishes now (unsigned); without the status list when `withStatuses` is false. */
+export async function bundleContent(ctx: Ctx, now = new Date(), withStatuses = true): Promise<LicenceBundleContent> {
   const [issuing] = await caChain(ctx as Parameters<typeof caChain>[0]);
   return {
     format: BUNDLE_FORMAT,
@@ -100,7 +100,7 @@ export async function bundleContent(ctx: Ctx, now = new Date()): Promise<Licence
     nextUpdate: new Date(now.getTime() + BUNDLE_LIFETIME_MS).toISOString(),
     signers: await signers(ctx.db),
     intermediates: [issuing!.toString('base64')],
-    statuses: await statuses(ctx.db),
+    statuses: withStatuses ? await statuses(ctx.db) : [],
   };
 }
 

@@ -42,11 +42,15 @@ export function licenceMaterialCheck(ctx: Pick<AppContext, 'db' | 'config'>, lic
     const l = verified.licence;
     if (!wanted.some((t) => t.code === l.typeCode)) return { ok: false, message: `这张证照（${l.typeName}）不是“${material.name}”所需的${names}` };
     // The payload carries the holder masked: the applicant's own name and number, masked the
-    // same way, must give the same text.
+    // same way, must give the same text. For another node's licence that is all there is (its
+    // full record stays there); the clerk still sees the licence before deciding.
     const h = who.holder;
     const code = h.kind === 'person' ? maskIdNumber(h.code) : maskCreditCode(h.code);
     const name = h.kind === 'person' ? maskName(h.name) : h.name;
     if (l.holderKind !== h.kind || l.holderCode !== code || l.holderName !== name) return { ok: false, message: '这张证照的持证人不是申请人本人' };
+    // A licence of this node is matched on the full number, not only the masked one.
+    const local = await store.findByIdentifier(ctx.db, l.identifier);
+    if (local && local.licence.holder_index !== cipher.blindIndex('id_number', h.code)) return { ok: false, message: '这张证照的持证人不是申请人本人' };
     return { ok: true, reference: l.identifier };
   };
 }

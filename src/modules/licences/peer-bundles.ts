@@ -11,6 +11,8 @@ import { access } from '../../platform/http/access.ts';
 import type { AppContext } from '../../platform/module.ts';
 import { listFederationPeers, nodeId, type FederationPeer } from '../federation/index.ts';
 import * as national from './national-store.ts';
+import { trustAnchors } from '../seals/index.ts';
+import { verifyBundle } from './bundle.ts';
 
 export const TRUST_BUNDLE_PATH = '/licences/trust-bundle';
 export const PEER_BUNDLE_EVERY_MS = 3600_000;
@@ -100,6 +102,23 @@ async function bundlePeers(ctx: Ctx): Promise<FederationPeer[]> {
 }
 
 /**
+ * A stored bundle that verifies against this node's trusted roots is replaced only by one
+ * that verifies too and is no older: a tampered or replayed download must neither make the
+ * peer's licences unverifiable nor bring back a bundle from before a revocation.
+ */
+async function keepsNewest(ctx: Ctx, peerId: string, next: PeerBundleEnvelope): Promise<void> {
+  const stored = (await national.peerBundleRows(ctx.db)).find((r) => r.peer_id === peerId)?.envelope;
+  if (!stored) return;
+  const now = new Date();
+  const roots = await trustAnchors(ctx);
+  const before = verifyBundle(stored, { roots, now });
+  if (!before.valid) return;
+  const after = verifyBundle(next, { roots, now });
+  if (!after.valid) throw new Error(`信任包验证失败：${after.message}`);
+  if (after.bundle.issuedAt < before.bundle.issuedAt) throw new Error('信任包比已保存的旧，可能是重放');
+}
+
+/**
  * Downloads every peer's bundle (or one peer's). A failure is recorded on that peer's row
  * and never removes the envelope stored before: a peer that is briefly down must not make
  * its licences unverifiable here.
@@ -111,6 +130,7 @@ export async function refreshPeerBundles(ctx: Ctx, options: { peerId?: string } 
       const url = bundleUrl(peer);
       try {
         const envelope = await download(url);
+        await keepsNewest(ctx, peer.peerId, envelope);
         await national.storePeerBundle(ctx.db, { peerId: peer.peerId, regionCode: peer.regionCode, url, envelope, fetchedAt: new Date(), nextUpdate: nextUpdateOf(envelope) });
         return { peerId: peer.peerId, url, ok: true };
       } catch (err) {

@@ -83,7 +83,11 @@ export function licenceOfClaims(c: QrClaims): VerifiedLicence {
   return { identifier: c.id, typeCode: c.t, typeName: c.tn, holderKind: c.hk, holderName: c.hn, holderCode: c.hc, issuerName: c.in, issuerUscc: c.iu, validFrom: c.f, validUntil: c.u, issuedOn: c.ia };
 }
 
-type CheckedBundle = { bundle: LicenceBundleContent; stale: boolean };
+/**
+ * A bundle that verified, with the CA that signed it (null for this node's own, read from its
+ * own database): that CA must also be the issuer of every signer the bundle vouches for.
+ */
+type CheckedBundle = { bundle: LicenceBundleContent; stale: boolean; publisher: Buffer | null };
 
 /**
  * The core: signature and signer of a parsed token against checked bundles. The status a
@@ -110,7 +114,9 @@ function verifyParsed(parsed: Extract<ParsedToken, { ok: true }>, bundles: Check
   if (entry.kid !== claims.k || kidOf(der) !== claims.k) return fail('bundle_invalid', '信任包中的印章证书与其标识不符');
   // The chain is judged on the day the payload was signed: a later expiry does not undo it.
   const signedBy = new Date(Math.min(now.getTime(), Date.parse(`${claims.ia}T23:59:59+08:00`)));
-  const chain = verifyChain({ certificate: der, intermediates: home.bundle.intermediates.map((c) => Buffer.from(c, 'base64')), anchors: roots, at: signedBy });
+  // A peer's bundle vouches only for seals its own CA issued: the chain must pass through it.
+  const intermediates = home.publisher ? [home.publisher] : home.bundle.intermediates.map((c) => Buffer.from(c, 'base64'));
+  const chain = verifyChain({ certificate: der, intermediates, anchors: roots, at: signedBy });
   if (!chain.valid) return fail('signer_untrusted', `签章人证书不受信任：${chain.message}`);
   if (!signatureValid(parsed, publicKey)) return fail('bad_signature', '二维码的签名无效：内容被改动，或不是发证机关签发的');
   const listed = home.bundle.statuses.find((s) => s.identifier === claims.id);
@@ -126,7 +132,7 @@ function checkBundles(envelopes: unknown[], roots: Uint8Array[], now: Date): { g
   const bad: string[] = [];
   for (const e of envelopes) {
     const c: BundleCheck = verifyBundle(e, { roots, now });
-    if (c.valid) good.push({ bundle: c.bundle, stale: c.stale });
+    if (c.valid) good.push({ bundle: c.bundle, stale: c.stale, publisher: c.publisher.der });
     else bad.push(c.message);
   }
   return { good, bad };
@@ -167,7 +173,7 @@ export class LicenceVerifier {
     const now = this.now();
     const roots = await trustAnchors(this.d);
     // This node's own signers need no signature over them: they come from its own database.
-    const own: CheckedBundle = { bundle: { ...(await bundleContent(this.d, now)), statuses: [] }, stale: false };
+    const own: CheckedBundle = { bundle: await bundleContent(this.d, now, false), stale: false, publisher: null };
     const peers = checkBundles(await (this.d.peers ?? NO_PEERS).bundles(), roots, now);
     const result = verifyParsed(parsed, [own, ...peers.good], roots, now, peers.bad);
     return { result, own: result.ok && own.bundle.signers.some((s) => s.kid === parsed.claims.k) };
@@ -214,7 +220,9 @@ export class LicenceVerifier {
     await recordUse(this.d.db, { licenceId: licence.id, identifier: s.identifier, kind: 'verify_online', actor, regionCode: licence.region_code, outcome: s.status });
     return {
       ok: true, status: s.status, revokeKind: s.status === 'revoked' ? licence.revoke_kind : null, since: s.status === 'valid' || s.status === 'expired' ? null : licence.updated_at.toISOString(),
-      licence: licenceOfClaims(masked), claims: null, signer: null, warnings: [], source: 'live', ...(version !== licence.version ? { current: licence.identifier } : {}),
+      // No holder, not even masked: identifiers run in sequence, so anyone could walk them and
+      // collect every holder; the holder's data is for whoever holds the QR code or the file.
+      licence: { ...licenceOfClaims(masked), holderName: '', holderCode: '' }, claims: null, signer: null, warnings: [], source: 'live', ...(version !== licence.version ? { current: licence.identifier } : {}),
     };
   }
 

@@ -36,7 +36,7 @@ export function describeVerification(r: LicenceVerification): string[] {
   return [
     `${r.status === 'valid' ? '有效' : '无效'}：证照状态 ${words.text}${r.since ? `（${r.since} 起）` : ''}`,
     `  证照 ${l.typeName} ${l.identifier}`,
-    `  持证人 ${l.holderName}（${l.holderCode}）`,
+    ...(l.holderName ? [`  持证人 ${l.holderName}（${l.holderCode}）`] : []),
     `  发证机关 ${l.issuerName}（${l.issuerUscc}）`,
     `  有效期 ${l.validFrom} 至 ${l.validUntil ?? '长期'}`,
     ...(r.signer ? [`  签发印章 ${r.signer.orgName}（${r.signer.esId}），发证地 ${r.signer.regionCode}`] : []),

@@ -88,10 +88,11 @@ export function walletRoutes(app: FastifyInstance, ctx: AppContext, licences: Li
       const view = await licences.get(staff, identifier, { basis: `${legal.basis}（办件 ${ref.caseNumber}）` });
       return ctx.render.page(req, reply, `${PAGES}/staff-view.eta`, { ...base, mode: 'legal', view }, { title: `${view.typeName}（依法查阅）`, breadcrumbs });
     }
+    // A legal basis that was refused shows the form again without opening (and logging) the consented view.
+    if (legal) return ctx.render.page(req, reply, `${PAGES}/staff-view.eta`, { ...base, mode: 'refused', refusal: null }, { title: '请写明查阅依据', breadcrumbs, status: 400 });
     const result = await sharing.clerkView(staff, identifier, ref);
-    if (result.ok && !legal) return ctx.render.page(req, reply, `${PAGES}/staff-view.eta`, { ...base, mode: 'consent', shown: result.licence, consent: result.consent }, { title: `${result.licence.typeName}（已核验）`, breadcrumbs });
-    const refusal = result.ok ? null : REFUSAL_TEXT[result.refusal];
-    return ctx.render.page(req, reply, `${PAGES}/staff-view.eta`, { ...base, mode: 'refused', refusal }, { title: '没有持证人授权', breadcrumbs, status: legal ? 400 : 403 });
+    if (result.ok) return ctx.render.page(req, reply, `${PAGES}/staff-view.eta`, { ...base, mode: 'consent', shown: result.licence, consent: result.consent }, { title: `${result.licence.typeName}（已核验）`, breadcrumbs });
+    return ctx.render.page(req, reply, `${PAGES}/staff-view.eta`, { ...base, mode: 'refused', refusal: REFUSAL_TEXT[result.refusal] }, { title: '没有持证人授权', breadcrumbs, status: 403 });
   }
 
   app.get('/staff/licences/:identifier', {
