@@ -11,6 +11,7 @@ import { describeEachBackend, type TestDatabase } from './support/backends.ts';
 import { buildTestPlatform, type TestPlatform } from './support/platform.ts';
 import { licenceBed, type LicenceBed } from './support/licences.ts';
 import { foodLicenceImplementation } from './support/catalog-fixtures.ts';
+import Fastify from 'fastify';
 import { freePort } from '../scripts/postgres-cluster.ts';
 import { makeCreditCode } from '../src/platform/identifiers/credit-code.ts';
 import { inTransaction } from '../src/platform/db/database.ts';
@@ -158,5 +159,34 @@ describeEachBackend('licences: cross-region recognition and licences as case mat
     const suspended = await submit(bed.applicant, identifier);
     assert.equal(suspended.statusCode, 400);
     assert.match(suspended.body, /已中止/);
+  });
+
+  test('a verified peer bundle is not replaced by a tampered or an older one', async () => {
+    const zjUrl = `${zj.config.publicUrl}/licences/trust-bundle`;
+    const older = await (await fetch(zjUrl)).json() as { content: string };
+    await new Promise((r) => setTimeout(r, 5));
+    const newer = await (await fetch(zjUrl)).json() as { content: string };
+    let serving: unknown = newer;
+    const mirror = Fastify();
+    mirror.get('/licences/trust-bundle', async () => serving);
+    const port = await freePort();
+    await mirror.listen({ port, host: '127.0.0.1' });
+    try {
+      await addPeer(js.ctx, SYSTEM, { peerId: '330099', name: '浙江省（镜像）', kind: 'province', regionCode: '330000', issuer: `http://127.0.0.1:${port}/oidc`, clientId: 'unused', publicKey: generateSm2KeyPair().publicKey });
+      const refresh = async () => (await refreshPeerBundles(js.ctx, { peerId: '330099' }))[0]!;
+      const stored = async () => (await js.ctx.db.selectFrom('licence_peer_bundle').select('envelope').where('peer_id', '=', '330099').executeTakeFirstOrThrow()).envelope as { content: string };
+      assert.equal((await refresh()).ok, true);
+      serving = { ...newer, content: newer.content.replace('"statuses":[', '"statuses":[ ') };
+      const tampered = await refresh();
+      assert.equal(tampered.ok, false);
+      assert.match(tampered.error ?? '', /信任包验证失败/);
+      serving = older;
+      const replayed = await refresh();
+      assert.equal(replayed.ok, false);
+      assert.match(replayed.error ?? '', /比已保存的旧/);
+      assert.equal((await stored()).content, newer.content, 'the verified newer bundle stays');
+    } finally {
+      await mirror.close();
+    }
   });
 });
