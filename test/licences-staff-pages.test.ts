@@ -91,4 +91,24 @@ describeEachBackend('licences: staff library and lifecycle pages', (getDb) => {
     assert.equal((await b.submit(`/staff/licences/${encodeURIComponent(identifier)}/manage`, { action: 'suspend', reason: '越权' }, csrf)).statusCode, 403);
     assert.equal((await bed.call(null, 'GET', `/api/v1/licences/${identifier}/status`)).json().status, 'valid');
   });
+
+  test('a paper copy the holder asked for is listed, printed from the signed file, and the print is a use', async () => {
+    const { identifier } = await bed.issuedLicence({ shopName: '鸡鸣汤包' });
+    const approver = bed.staff['nj-approver'].browser;
+    const pdfUrl = `/staff/licences/${encodeURIComponent(identifier)}/paper.pdf`;
+    assert.equal((await approver.get(pdfUrl)).statusCode, 409, 'nothing to print before the holder asks');
+    assert.equal((await bed.call(bed.applicant, 'POST', `/api/v1/licences/${identifier}/paper-copy`)).statusCode, 204);
+    let list = (await approver.get('/staff/licences')).body;
+    assert.match(list, new RegExp(`${identifier.replace(/\./g, '\\.')}</span><br><span class="hint">[^<]*申请，尚未打印`));
+    assert.match((await approver.get(`/staff/licences/${encodeURIComponent(identifier)}/manage`)).body, /申请了纸质证照/);
+    const pdf = await approver.get(pdfUrl);
+    assert.equal(pdf.statusCode, 200);
+    assert.equal(pdf.headers['content-type'], 'application/pdf');
+    assert.ok(pdf.rawPayload.subarray(0, 5).toString() === '%PDF-');
+    list = (await approver.get('/staff/licences')).body;
+    assert.match(list, /已打印/);
+    const use = await p.ctx.db.selectFrom('licence_use').select(['kind', 'actor_kind', 'purpose']).where('identifier', '=', identifier).where('kind', '=', 'download').executeTakeFirstOrThrow();
+    assert.deepEqual(use, { kind: 'download', actor_kind: 'staff', purpose: '打印纸质证照（持证人申请）' });
+    assert.equal((await bed.staff['nj-clerk'].browser.get(pdfUrl)).statusCode, 403);
+  });
 });

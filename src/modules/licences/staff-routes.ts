@@ -6,13 +6,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import { access, assertInRegion, type StaffRole } from '../../platform/http/access.ts';
-import { isAppError, type FieldError } from '../../platform/http/errors.ts';
+import { AppError, isAppError, type FieldError } from '../../platform/http/errors.ts';
 import type { AppContext } from '../../platform/module.ts';
 import { regionPrefix } from '../../platform/region-code.ts';
 import { paginate } from '../../platform/web/pagination.ts';
 import type { LicenceService } from './service.ts';
 import * as staffStore from './staff-store.ts';
 import * as store from './store.ts';
+import { recordUse } from './usage.ts';
 
 const PAGES = 'modules/licences/pages';
 const READERS: StaffRole[] = ['approver', 'region_admin', 'auditor'];
@@ -41,7 +42,7 @@ export function licenceStaffRoutes(app: FastifyInstance, ctx: AppContext, servic
       const { rows, total } = await staffStore.regionLicences(ctx.db, prefix, { ...(q ? { identifier: q } : {}), limit: PAGE_SIZE, offset: (requested - 1) * PAGE_SIZE });
       const href = (n: number) => `/staff/licences?${new URLSearchParams({ ...(q ? { q } : {}), page: String(n) })}`;
       return ctx.render.page(req, reply, `${PAGES}/staff-licences.eta`, {
-        rows, total, q, pagination: paginate(total, requested, PAGE_SIZE, href), failures: await staffStore.openFailures(ctx.db, prefix),
+        rows, total, q, pagination: paginate(total, requested, PAGE_SIZE, href), failures: await staffStore.openFailures(ctx.db, prefix), paper: await staffStore.paperRequests(ctx.db, prefix),
         canManage: LIFECYCLE.some((r) => actor.roles.includes(r)),
       }, { title: '电子证照', breadcrumbs: [crumbs[0]!, { label: '电子证照' }] });
     },
@@ -66,6 +67,23 @@ export function licenceStaffRoutes(app: FastifyInstance, ctx: AppContext, servic
     config: { access: access.staff(READERS) },
     schema: { ...page, params: Params, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }) },
     handler: (req, reply) => managePage(req, reply),
+  });
+
+  // 纸质证照: the issuing department prints the signed file the holder asked for; reading it
+  // is a use the holder sees (打印纸质证照), and only a requested, valid licence can be printed.
+  app.get('/staff/licences/:identifier/paper.pdf', {
+    config: { access: access.staff(LIFECYCLE) },
+    schema: { ...page, params: Params },
+    handler: async (req, reply) => {
+      const found = await store.findByIdentifier(ctx.db, (req.params as { identifier: string }).identifier);
+      if (!found || found.version !== found.licence.version) throw new AppError('LICENCE_NOT_FOUND');
+      assertInRegion(req.actor, found.licence.region_code);
+      if (!found.licence.paper_requested_at || found.licence.status !== 'valid') throw new AppError('LICENCE_STATE_CONFLICT', { detail: '持证人没有申请纸质证照，或证照不是有效状态' });
+      const bytes = await service.d.files.get(found.licence.pdf_sha256);
+      if (!bytes) throw new Error(`licence file ${found.licence.pdf_sha256} missing from the file store`);
+      await recordUse(ctx.db, { licenceId: found.licence.id, identifier: found.licence.identifier, kind: 'download', actor: req.actor, regionCode: found.licence.region_code, purpose: '打印纸质证照（持证人申请）' });
+      return reply.type('application/pdf').header('content-disposition', `inline; filename="licence-${found.licence.identifier}.pdf"`).header('cache-control', 'private, no-store').send(bytes);
+    },
   });
 
   app.post('/staff/licences/:identifier/manage', {

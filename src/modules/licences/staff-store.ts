@@ -28,3 +28,14 @@ export async function openFailures(db: Queryable, regionPrefix: string) {
   return db.selectFrom('licence_issue_failure').select(['case_number', 'reason_code', 'message', 'retryable', 'attempts', 'updated_at'])
     .where('region_code', 'like', `${regionPrefix}%`).where('resolved_at', 'is', null).orderBy('updated_at', 'desc').limit(100).execute();
 }
+
+/** Paper copies the holders asked for (按需提供纸质证照), newest request first, with when each was last printed. */
+export async function paperRequests(db: Queryable, regionPrefix: string) {
+  return db.selectFrom('licence').innerJoin('licence_type', 'licence_type.code', 'licence.type_code')
+    .select((eb) => [
+      'licence.identifier', 'licence_type.name as type_name', 'licence.paper_requested_at',
+      eb.selectFrom('licence_use').select((u) => u.fn.max('licence_use.created_at').as('at')).whereRef('licence_use.licence_id', '=', 'licence.id').where('licence_use.kind', '=', 'download').where('licence_use.actor_kind', '=', 'staff').as('printed_at'),
+    ])
+    .where('licence.region_code', 'like', `${regionPrefix}%`).where('licence.paper_requested_at', 'is not', null).where('licence.status', '=', 'valid')
+    .orderBy('licence.paper_requested_at', 'desc').limit(100).execute();
+}
