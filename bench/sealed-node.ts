@@ -1,6 +1,9 @@
 // What the seal and licence benchmarks both start from: an in-memory PGlite node prepared as
 // at start-up (migrations, CA; no demo data), the Nanjing market-regulation bureau with a
-// USCC, and one 业务专用章 of it issued through the seal lifecycle. Also the timing loop both use.
+// USCC, and one 业务专用章 of it issued through the seal lifecycle. Also the timing loop and the
+// raw SM2 baseline both compare against.
+import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
+import { generateSm2KeyPair, sm2PrivateKeyToPem, sm2PublicKeyToPem, type Sm2KeyPair } from '../src/platform/crypto/sm2.ts';
 import { openDatabase, type DatabaseHandle } from '../src/platform/db/database.ts';
 import { migrate } from '../src/platform/db/migrate.ts';
 import { createLogger } from '../src/platform/logger.ts';
@@ -49,4 +52,18 @@ export async function ratePerSecond(seconds: number, fn: () => unknown): Promise
     n++;
   }
   return n / ((performance.now() - started) / 1000);
+}
+
+/**
+ * The baseline: OpenSSL's SM2 through node:crypto (empty signer ID, so a speed reference only)
+ * over `size` random bytes, with a signature already checked to verify.
+ */
+export function opensslSm2Baseline(size: number): { pair: Sm2KeyPair; message: Buffer; signature: Buffer; sign: () => Buffer; verify: () => boolean } {
+  const pair = generateSm2KeyPair();
+  const privateKey = createPrivateKey(sm2PrivateKeyToPem(pair.privateKey));
+  const publicKey = createPublicKey(sm2PublicKeyToPem(pair.publicKey));
+  const message = randomBytes(size);
+  const signature = sign('sm3', message, privateKey);
+  if (!verify('sm3', message, publicKey, signature)) throw new Error('OpenSSL SM2 baseline does not verify its own signature');
+  return { pair, message, signature, sign: () => sign('sm3', message, privateKey), verify: () => verify('sm3', message, publicKey, signature) };
 }

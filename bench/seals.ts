@@ -13,14 +13,12 @@
 //   three chains to the trust list with the node's CRLs, and the seal registry.
 //
 // By hand: node bench/seals.ts (BENCH_SEALS_SECONDS per measurement, default 3).
-import { createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
-import { generateSm2KeyPair, sm2PrivateKeyToPem, sm2PublicKeyToPem } from '../src/platform/crypto/sm2.ts';
 import type { Actor } from '../src/platform/http/access.ts';
 import { sealServiceFor, signingServiceFor, verifyAcrossRegions } from '../src/modules/seals/index.ts';
 // eslint-disable-next-line no-restricted-imports -- the seals module's in-memory test PDF
 import { samplePdf } from '../src/modules/seals/pdf/test-fixtures.ts';
 import { round } from './stats.ts';
-import { ratePerSecond, sealedNode, type SealedNode } from './sealed-node.ts';
+import { opensslSm2Baseline, ratePerSecond, sealedNode, type SealedNode } from './sealed-node.ts';
 
 export interface SealFigures {
   seconds: number;
@@ -52,16 +50,10 @@ export async function measureSeals(note: (msg: string) => void = () => undefined
     const check = await verifyAcrossRegions(ctx, signed);
     if (!check.valid) throw new Error(`the signed PDF does not verify: ${check.reason.code}`);
 
-    const pair = generateSm2KeyPair();
-    const privateKey = createPrivateKey(sm2PrivateKeyToPem(pair.privateKey));
-    const publicKey = createPublicKey(sm2PublicKeyToPem(pair.publicKey));
-    const message = randomBytes(1024);
-    const signature = sign('sm3', message, privateKey);
-    if (!verify('sm3', message, publicKey, signature)) throw new Error('OpenSSL SM2 baseline does not verify its own signature');
-
-    const opensslSign = await rate(() => sign('sm3', message, privateKey));
+    const baseline = opensslSm2Baseline(1024);
+    const opensslSign = await rate(baseline.sign);
     const sealSign = await rate(signOne);
-    const opensslVerify = await rate(() => verify('sm3', message, publicKey, signature));
+    const opensslVerify = await rate(baseline.verify);
     const sealVerify = await rate(async () => {
       if (!(await verifyAcrossRegions(ctx, signed)).valid) throw new Error('verification failed during the benchmark');
     });

@@ -12,8 +12,8 @@ export { nodeIdentity, nodeId, pushSigned, REGISTRATIONS_PATH, type Registration
 export { sessionFactors, CALLBACK_PATH } from './login.ts';
 export { countRegistrations } from './store.ts';
 // For other modules' signed node-to-node endpoints (licences: the national licence catalogue).
-export { findPeer as findFederationPeer, listPeers as listFederationPeers, nationalPeer, type Peer as FederationPeer } from './store.ts';
-export { claimedSender, verifyRequest, signResponse, FED_HEADERS } from './wire.ts';
+export { listPeers as listFederationPeers, nationalPeer, type Peer as FederationPeer } from './store.ts';
+export { signedEndpoint, type SignedEndpoint } from './signed-endpoint.ts';
 
 /**
  * The “使用其他地区账户登录” links for the login page: one per enabled peer, carrying `next`

@@ -5,13 +5,12 @@ import { Type } from '@fastify/type-provider-typebox';
 import { access } from '../../platform/http/access.ts';
 import { authCookieOptions, setSessionCookie } from '../../platform/http/auth.ts';
 import { AppError, isAppError, type FieldError } from '../../platform/http/errors.ts';
-import { inTransaction } from '../../platform/db/database.ts';
 import { safeLocalPath } from '../../platform/web/redirect.ts';
 import type { AppContext } from '../../platform/module.ts';
 import { citizenServiceFor, LEVEL_NAMES } from '../identity/index.ts';
 import { CALLBACK_PATH, CREATE_LEVEL_CAP, LOGIN_TTL_MS, confirmLogin, handleHash, createAndLogin, finishCallback, pendingIdentity, startLogin } from './login.ts';
-import { REGISTRATIONS_PATH, nodeIdentity, parseRegistration, receiveRegistration } from './push.ts';
-import { claimedSender, signResponse, verifyRequest } from './wire.ts';
+import { REGISTRATIONS_PATH, parseRegistration, receiveRegistration } from './push.ts';
+import { signedEndpoint } from './signed-endpoint.ts';
 import { maskIdNumber, maskName } from '../../platform/crypto/personal-data.ts';
 import * as store from './store.ts';
 
@@ -144,23 +143,7 @@ export function loginRoutes(app: FastifyInstance, ctx: AppContext): void {
   });
 }
 
-/**
- * Registrations pushed by a trusted node. Public at the HTTP layer (no session, no CSRF):
- * the caller is authenticated by its SM2 signature against the trust list, here.
- */
+/** Registrations pushed by a trusted node (signed-endpoint.ts). */
 export function apiRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post(REGISTRATIONS_PATH, {
-    config: { access: access.public(), csrf: false },
-    schema: { hide: true, body: Type.Object({}, { additionalProperties: true }) },
-    handler: async (req, reply) => {
-      const sender = claimedSender(req.headers);
-      const peer = sender ? await store.findPeer(ctx.db, sender) : null;
-      if (!peer || !peer.enabled || !verifyRequest(peer.publicKey, 'POST', REGISTRATIONS_PATH, req.headers, req.body)) throw new AppError('FEDERATION_SIGNATURE_INVALID');
-      const msg = parseRegistration(req.body, sender);
-      if (!msg) throw new AppError('FEDERATION_MESSAGE_INVALID');
-      const { fresh, node } = await inTransaction(ctx.db, async (tx) => ({ fresh: await receiveRegistration(tx, msg), node: await nodeIdentity(ctx, tx) }));
-      const signed = signResponse(node, 200, req.headers['x-yw-nonce'] as string, { status: 'ok', duplicate: !fresh });
-      return reply.code(200).headers(signed.headers).type('application/json').send(signed.body);
-    },
-  });
+  signedEndpoint(app, ctx, { path: REGISTRATIONS_PATH, parse: parseRegistration, receive: async (tx, msg) => ({ duplicate: !(await receiveRegistration(tx, msg)) }) });
 }

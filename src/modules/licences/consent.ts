@@ -71,10 +71,6 @@ export function scopeText(type: LicenceType | null, scope: readonly string[]): s
   return type.fields.filter((f) => scope.includes(f.key)).map((f) => f.label).join('、');
 }
 
-/** A date as the holder reads it (Asia/Shanghai). */
-export function shanghaiDate(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 export interface AuthorisationInput {
   licenceTitle: string;

@@ -10,21 +10,18 @@
 // that organisation, records the signature (seal_signature + audit) like any other, and runs
 // on whatever database handle it is given, so inside an outbox handler it joins the event's
 // transaction.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { Config } from '../../config.ts';
 import type { Db, Queryable } from '../../platform/db/database.ts';
 import type { Actor } from '../../platform/http/access.ts';
 import type { FileStore } from '../../platform/files/index.ts';
+import { chinaDate } from '../../platform/calendar/dates.ts';
+import { cjkFont, pdfBytes } from '../../platform/pdf/cjk.ts';
 import { signingServiceFor } from '../seals/index.ts';
 import { assembleToken, claimsFor, encodeClaims, qrUrl, type LicenceFace } from './qr.ts';
 import { labelled } from './data.ts';
 
-const FONT_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('@embedpdf/fonts-sc')), '..', 'fonts');
-let font: Buffer | null = null;
 
 export type FaceInput = LicenceFace;
 
@@ -37,17 +34,11 @@ export function verificationUrl(publicUrl: string, identifier: string): string {
 
 /** The face with `qrText` (the verification URL with the token) as its QR code; `token` goes in the Info dictionary. */
 export async function renderLicencePdf(input: FaceInput, qr: { text: string; token: string }): Promise<Buffer> {
-  font ??= readFileSync(path.join(FONT_DIR, 'NotoSansHans-Regular.otf'));
   const qrPng = await QRCode.toBuffer(qr.text, { errorCorrectionLevel: 'L', margin: 1, type: 'png', width: 360 });
   const info = { Title: input.type.template.title, Subject: input.identifier, Author: input.issuerName, Creator: '一网通办', [PDF_QR_KEY]: qr.token };
   const doc = new PDFDocument({ size: 'A4', margins: { top: 64, bottom: 56, left: 64, right: 64 }, info: info as PDFKit.DocumentInfo, lang: 'zh-CN' });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  doc.registerFont('cjk', font);
+  const done = pdfBytes(doc);
+  doc.registerFont('cjk', cjkFont('regular'));
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;
   doc.font('cjk').fontSize(26).fillColor('#1b1f24').text(input.type.template.title, left, 72, { width, align: 'center' });
@@ -98,7 +89,6 @@ function claimsOf(face: FaceInput, certificate: Buffer, issuedOn: string) {
   return encodeClaims(claimsFor({ type: face.type, data: face.data, identifier: face.identifier, issuerName: face.issuerName, validFrom: face.validFrom, validUntil: face.validUntil, issuedOn, signerCertificate: certificate }));
 }
 
-const today = (): string => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 const docName = (face: FaceInput): string => `${face.type.name} ${face.identifier}`.slice(0, 255);
 
 /**
@@ -110,7 +100,7 @@ export async function produceLicenceFile(deps: ProduceDeps, org: { id: string; r
   // The claims name the signer certificate (kid), so they are built once it is known.
   let claimsPart = '';
   const { signature } = await signing.signMessage(actor, esId, (certificate) => {
-    const encoded = claimsOf(face, certificate, today());
+    const encoded = claimsOf(face, certificate, chinaDate());
     claimsPart = encoded.claimsPart;
     return encoded.signed;
   });
@@ -131,7 +121,7 @@ export type ProducedResult = ({ ok: true } & ProducedFile) | { ok: false; identi
 export async function produceLicenceFiles(deps: ProduceDeps, org: { id: string; regionCode: string }, faces: FaceInput[]): Promise<ProducedResult[]> {
   if (faces.length === 0) return [];
   const { signing, actor, esId } = await issuerSeal(deps, org);
-  const issuedOn = today();
+  const issuedOn = chinaDate();
   let encoded: ReturnType<typeof claimsOf>[] = [];
   const { signatures } = await signing.signMessages(actor, esId, (certificate) => {
     encoded = faces.map((face) => claimsOf(face, certificate, issuedOn));

@@ -27,7 +27,8 @@ import { buildLicenceData } from './data.ts';
 import { NoValidSeal } from './document.ts';
 import { resolveHolder } from './holders.ts';
 import { issueLicence } from './issue.ts';
-import { LicenceService, shanghaiToday } from './service.ts';
+import { chinaDate } from '../../platform/calendar/dates.ts';
+import { LicenceService } from './service.ts';
 import * as store from './store.ts';
 
 const SYSTEM = { kind: 'system' as const, id: 'licence-issuer' };
@@ -81,7 +82,7 @@ export async function issueForCase(tx: Tx, deps: Deps, event: CaseCompleted): Pr
   const built = buildLicenceData(type, { holder: who.holder, answers: (row.answers ?? {}) as Record<string, unknown>, issuerName: org.name, caseNumber: row.case_number });
   if (!built.ok) return fail('data_invalid', `办件信息不符合${type.name}的要求：${built.errors.map((e) => `${e.field} ${e.message}`).join('；')}`, false, org.id);
 
-  const today = (deps.today ?? shanghaiToday)();
+  const today = (deps.today ?? chinaDate)();
   let licence;
   try {
     licence = await issueLicence(tx, deps, {

@@ -8,7 +8,8 @@ import type { AppContext } from '../../platform/module.ts';
 import { PersonalDataCipher } from '../../platform/crypto/personal-data.ts';
 import type { Material } from '../catalog/index.ts';
 import type { MaterialSource } from '../cases/index.ts';
-import { CASE_CONSENT_DAYS, addDays, authorisationText, scopeText, shanghaiDate } from './consent.ts';
+import { chinaDate } from '../../platform/calendar/dates.ts';
+import { CASE_CONSENT_DAYS, addDays, authorisationText, scopeText } from './consent.ts';
 import type { LicenceType } from './catalogue.ts';
 import { resolveHolder } from './holders.ts';
 import type { LicenceService } from './service.ts';
@@ -46,7 +47,7 @@ export function licenceMaterialSource(serviceFor: (ctx: AppContext) => LicenceSe
         });
     },
     authorisation({ title, department, itemName }) {
-      return authorisationText({ licenceTitle: title, department, itemName, scope: scopeText(null, ['*']), until: shanghaiDate(addDays(new Date(), CASE_CONSENT_DAYS)) });
+      return authorisationText({ licenceTitle: title, department, itemName, scope: scopeText(null, ['*']), until: chinaDate(addDays(new Date(), CASE_CONSENT_DAYS)) });
     },
   };
 }

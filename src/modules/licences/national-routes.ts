@@ -4,10 +4,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import { access } from '../../platform/http/access.ts';
-import { AppError } from '../../platform/http/errors.ts';
-import { inTransaction } from '../../platform/db/database.ts';
 import type { AppContext } from '../../platform/module.ts';
-import { claimedSender, FED_HEADERS, findFederationPeer, nodeId, nodeIdentity, signResponse, verifyRequest } from '../federation/index.ts';
+import { nodeId, signedEndpoint } from '../federation/index.ts';
 import { nationalCatalogue, parseLicenceTypeMessage, receiveLicenceType } from './national-catalogue.ts';
 import { LICENCE_TYPES_PATH } from './national-push.ts';
 
@@ -27,20 +25,13 @@ const Listing = Type.Object({
 });
 
 export function nationalCatalogueRoutes(app: FastifyInstance, ctx: AppContext): void {
-  // Public at the HTTP layer (no session, no CSRF): the sender is authenticated by its SM2
-  // signature against the trust list, here, and unknown or disabled senders are refused.
-  app.post(LICENCE_TYPES_PATH, {
-    config: { access: access.public(), csrf: false },
-    schema: { hide: true, body: Type.Object({}, { additionalProperties: true }) },
-    handler: async (req, reply) => {
-      const sender = claimedSender(req.headers);
-      const peer = sender ? await findFederationPeer(ctx.db, sender) : null;
-      if (!peer || !peer.enabled || !verifyRequest(peer.publicKey, 'POST', LICENCE_TYPES_PATH, req.headers, req.body)) throw new AppError('FEDERATION_SIGNATURE_INVALID');
-      const msg = parseLicenceTypeMessage(req.body, sender);
-      if (!msg) throw new AppError('FEDERATION_MESSAGE_INVALID');
-      const { outcome, node } = await inTransaction(ctx.db, async (tx) => ({ outcome: await receiveLicenceType(tx, msg), node: await nodeIdentity(ctx, tx) }));
-      const signed = signResponse(node, 200, req.headers[FED_HEADERS.nonce] as string, { status: 'ok', outcome, duplicate: outcome === 'duplicate' });
-      return reply.code(200).headers(signed.headers).type('application/json').send(signed.body);
+  // Pushed by the other nodes, authenticated by their SM2 signature (the federation's signed endpoint).
+  signedEndpoint(app, ctx, {
+    path: LICENCE_TYPES_PATH,
+    parse: parseLicenceTypeMessage,
+    receive: async (tx, msg) => {
+      const outcome = await receiveLicenceType(tx, msg);
+      return { outcome, duplicate: outcome === 'duplicate' };
     },
   });
 

@@ -58,6 +58,10 @@ export function peerBundleRows(db: Queryable): Promise<PeerBundleRow[]> {
   return db.selectFrom('licence_peer_bundle').selectAll().orderBy('peer_id').execute();
 }
 
+export async function storedPeerEnvelope(db: Queryable, peerId: string): Promise<unknown> {
+  return (await db.selectFrom('licence_peer_bundle').select('envelope').where('peer_id', '=', peerId).executeTakeFirst())?.envelope ?? null;
+}
+
 /** A good fetch: the new envelope replaces the old one and the error is cleared. */
 export async function storePeerBundle(db: Queryable, r: { peerId: string; regionCode: string; url: string; envelope: unknown; fetchedAt: Date; nextUpdate: Date | null }): Promise<void> {
   const values = { region_code: r.regionCode, url: r.url, envelope: JSON.stringify(r.envelope), fetched_at: r.fetchedAt, next_update: r.nextUpdate, last_attempt_at: r.fetchedAt, last_error: null };

@@ -107,7 +107,7 @@ async function bundlePeers(ctx: Ctx): Promise<FederationPeer[]> {
  * peer's licences unverifiable nor bring back a bundle from before a revocation.
  */
 async function keepsNewest(ctx: Ctx, peerId: string, next: PeerBundleEnvelope): Promise<void> {
-  const stored = (await national.peerBundleRows(ctx.db)).find((r) => r.peer_id === peerId)?.envelope;
+  const stored = await national.storedPeerEnvelope(ctx.db, peerId);
   if (!stored) return;
   const now = new Date();
   const roots = await trustAnchors(ctx);

@@ -4,11 +4,10 @@
 // request (holder), and the lifecycle for approvers and region administrators of its region.
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
-import { access, type StaffRole } from '../../platform/http/access.ts';
-import type { LicenceService } from './service.ts';
+import { access } from '../../platform/http/access.ts';
+import { LICENCE_MANAGERS, type LicenceService } from './service.ts';
 
 const tags = ['licences'];
-const LIFECYCLE: StaffRole[] = ['approver', 'region_admin'];
 const Params = Type.Object({ identifier: Type.String({ minLength: 1, maxLength: 120, description: 'GB/T 36903 证照标识，如 1.2.156.3005.2.{类型代码}.{发证机关代码}.{顺序号}.{版本号}.{校验位}' }) });
 const Reason = Type.String({ minLength: 1, maxLength: 500, description: '原因（记入证照履历）' });
 const holder = access.anyOf(access.citizen(1), access.company());
@@ -58,7 +57,7 @@ export function licenceRoutes(app: FastifyInstance, service: LicenceService): vo
 
   const lifecycle = (verb: string, summary: string, body: ReturnType<typeof Type.Object>, run: (id: string, body: Record<string, unknown>, req: Parameters<Parameters<FastifyInstance['post']>[1]['handler']>[0]) => Promise<unknown>) =>
     app.post(`/api/v1/licences/:identifier/${verb}`, {
-      config: { access: access.staff(LIFECYCLE) },
+      config: { access: access.staff(LICENCE_MANAGERS) },
       schema: { tags, summary, params: Params, body },
       handler: async (req) => run((req.params as { identifier: string }).identifier, req.body as Record<string, unknown>, req),
     });

@@ -8,7 +8,7 @@ import { inTransaction, type Db, type Queryable } from '../../platform/db/databa
 import type { PersonalDataCipher } from '../../platform/crypto/personal-data.ts';
 import { sm3 } from '../../platform/crypto/sm3.ts';
 import type { FileStore } from '../../platform/files/index.ts';
-import { assertInRegion, type Actor } from '../../platform/http/access.ts';
+import { assertInRegion, type Actor, type StaffRole } from '../../platform/http/access.ts';
 import { AppError } from '../../platform/http/errors.ts';
 import { emitEvent } from '../../platform/jobs/outbox.ts';
 import { findCitizenById } from '../identity/index.ts';
@@ -18,10 +18,17 @@ import { NoValidSeal, produceLicenceFile } from './document.ts';
 import { formatIdentifier, parseIdentifier, versionString, type IdentifierProblem } from './identifier.ts';
 import * as store from './store.ts';
 import { recordUse, type UseKind } from './usage.ts';
+import { chinaDate } from '../../platform/calendar/dates.ts';
 
 export type PublicStatus = 'valid' | 'expired' | 'suspended' | 'revoked' | 'superseded';
 const EVENT_TOPIC = { change: 'licence.changed', renew: 'licence.renewed', suspend: 'licence.suspended', resume: 'licence.resumed', revoke: 'licence.revoked' } as const;
-const LIFECYCLE_ROLES = ['approver', 'region_admin'] as const;
+/** Who manages the library — lifecycle, paper copies, historical imports: approvers and region administrators. */
+export const LICENCE_MANAGERS: StaffRole[] = ['approver', 'region_admin'];
+/** Who may look through the library's staff pages (no holder data there): the managers and auditors. */
+export const LICENCE_READERS: StaffRole[] = [...LICENCE_MANAGERS, 'auditor'];
+
+/** Whether an actor is one of the LICENCE_MANAGERS (a page shows their forms only to them). */
+export const isLicenceManager = (actor: Actor): boolean => actor.kind === 'staff' && LICENCE_MANAGERS.some((r) => actor.roles.includes(r));
 
 export interface LicenceServiceDeps {
   db: Queryable;
@@ -31,9 +38,6 @@ export interface LicenceServiceDeps {
   today?: () => string;
 }
 
-export function shanghaiToday(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 function actorIdOf(actor: AuditActor): string {
   if (actor.kind === 'system') return actor.id;
@@ -48,7 +52,7 @@ export class LicenceService {
   }
 
   private today(): string {
-    return (this.d.today ?? shanghaiToday)();
+    return (this.d.today ?? chinaDate)();
   }
 
   /** Loads the catalogue; emits `licence_type.changed` for each new or changed type (national push). */
@@ -97,6 +101,11 @@ export class LicenceService {
   /** Anyone: whether a licence is valid, with no holder data. */
   async publicStatus(identifier: string) {
     const { licence, version } = await this.load(this.d.db, identifier);
+    return this.statusView(identifier, licence, version);
+  }
+
+  /** The public status of a licence already loaded (open()), without reading it again. */
+  async statusView(identifier: string, licence: store.LicenceRow, version: number) {
     const type = await this.typeByCode(this.d.db, licence.type_code);
     return { identifier, typeCode: type.code, typeName: type.name, status: this.statusOf(licence, version), validFrom: licence.valid_from, validUntil: licence.valid_until, current: licence.identifier };
   }
@@ -168,7 +177,7 @@ export class LicenceService {
   }
 
   private async lifecycle<T>(actor: Actor, identifier: string, allowed: store.LicenceStatus[], work: (tx: Queryable, l: store.LicenceRow, type: LicenceType) => Promise<T>): Promise<T> {
-    if (actor.kind !== 'staff' || !LIFECYCLE_ROLES.some((r) => actor.roles.includes(r))) throw new AppError('FORBIDDEN');
+    if (actor.kind !== 'staff' || !isLicenceManager(actor)) throw new AppError('FORBIDDEN');
     return inTransaction(this.d.db, async (tx) => {
       const { licence, version } = await this.load(tx, identifier, true);
       assertInRegion(actor, licence.region_code);

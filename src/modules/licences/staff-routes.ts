@@ -5,19 +5,17 @@
 // it, and reading it is a logged use with its own consent or legal basis.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
-import { access, assertInRegion, type StaffRole } from '../../platform/http/access.ts';
+import { access, assertInRegion } from '../../platform/http/access.ts';
 import { AppError, isAppError, type FieldError } from '../../platform/http/errors.ts';
 import type { AppContext } from '../../platform/module.ts';
 import { regionPrefix } from '../../platform/region-code.ts';
 import { paginate } from '../../platform/web/pagination.ts';
-import type { LicenceService } from './service.ts';
+import { LICENCE_MANAGERS, LICENCE_READERS as READERS, isLicenceManager, type LicenceService } from './service.ts';
 import * as staffStore from './staff-store.ts';
 import * as store from './store.ts';
 import { recordUse } from './usage.ts';
 
 const PAGES = 'modules/licences/pages';
-const READERS: StaffRole[] = ['approver', 'region_admin', 'auditor'];
-const LIFECYCLE: StaffRole[] = ['approver', 'region_admin'];
 const PAGE_SIZE = 30;
 const page = { hide: true };
 const Params = Type.Object({ identifier: Type.String({ minLength: 1, maxLength: 120 }) });
@@ -43,23 +41,22 @@ export function licenceStaffRoutes(app: FastifyInstance, ctx: AppContext, servic
       const href = (n: number) => `/staff/licences?${new URLSearchParams({ ...(q ? { q } : {}), page: String(n) })}`;
       return ctx.render.page(req, reply, `${PAGES}/staff-licences.eta`, {
         rows, total, q, pagination: paginate(total, requested, PAGE_SIZE, href), failures: await staffStore.openFailures(ctx.db, prefix), paper: await staffStore.paperRequests(ctx.db, prefix),
-        canManage: LIFECYCLE.some((r) => actor.roles.includes(r)),
+        canManage: isLicenceManager(actor),
       }, { title: '电子证照', breadcrumbs: [crumbs[0]!, { label: '电子证照' }] });
     },
   });
 
   async function managePage(req: FastifyRequest, reply: FastifyReply, state: { errors?: FieldError[]; values?: Record<string, string>; status?: number } = {}) {
     const identifier = (req.params as { identifier: string }).identifier;
-    const status = await service.publicStatus(identifier);
-    const found = await store.findByIdentifier(ctx.db, identifier);
-    if (!found) throw new Error('publicStatus found the licence');
+    const { licence, version } = await service.open(identifier);
     const actor = req.actor;
     if (actor.kind !== 'staff') throw new Error('staff route');
-    assertInRegion(actor, found.licence.region_code);
+    assertInRegion(actor, licence.region_code);
+    const status = await service.statusView(identifier, licence, version);
     const done = text((req.query as { done?: string } | undefined)?.done) as LifecycleAction | '';
     return ctx.render.page(req, reply, `${PAGES}/staff-manage.eta`, {
-      status, licence: found.licence, events: await store.listEvents(ctx.db, found.licence.id), errors: state.errors ?? [], values: state.values ?? {},
-      done: done && DONE[done] ? DONE[done] : null, canManage: LIFECYCLE.some((r) => actor.roles.includes(r)),
+      status, licence, events: await store.listEvents(ctx.db, licence.id), errors: state.errors ?? [], values: state.values ?? {},
+      done: done && DONE[done] ? DONE[done] : null, canManage: isLicenceManager(actor),
     }, { title: `${status.typeName} ${status.current}`, status: state.status, breadcrumbs: [...crumbs, { label: status.typeName }] });
   }
 
@@ -72,7 +69,7 @@ export function licenceStaffRoutes(app: FastifyInstance, ctx: AppContext, servic
   // 纸质证照: the issuing department prints the signed file the holder asked for; reading it
   // is a use the holder sees (打印纸质证照), and only a requested, valid licence can be printed.
   app.get('/staff/licences/:identifier/paper.pdf', {
-    config: { access: access.staff(LIFECYCLE) },
+    config: { access: access.staff(LICENCE_MANAGERS) },
     schema: { ...page, params: Params },
     handler: async (req, reply) => {
       const found = await store.findByIdentifier(ctx.db, (req.params as { identifier: string }).identifier);
@@ -87,7 +84,7 @@ export function licenceStaffRoutes(app: FastifyInstance, ctx: AppContext, servic
   });
 
   app.post('/staff/licences/:identifier/manage', {
-    config: { access: access.staff(LIFECYCLE) },
+    config: { access: access.staff(LICENCE_MANAGERS) },
     schema: { ...page, params: Params, body: Type.Object({ action: Type.Optional(Type.String({ maxLength: 20 })), reason: Type.Optional(Type.String({ maxLength: 600 })) }) },
     handler: async (req, reply) => {
       const identifier = (req.params as { identifier: string }).identifier;

@@ -11,11 +11,12 @@ import type { AuditActor } from '../../platform/audit/audit.ts';
 import type { Db } from '../../platform/db/database.ts';
 import type { PersonalDataCipher } from '../../platform/crypto/personal-data.ts';
 import { parseCertificate, verifyChain } from '../../platform/crypto/x509/index.ts';
+import { chinaDate } from '../../platform/calendar/dates.ts';
 import { trustAnchors, verifyAcrossRegions } from '../seals/index.ts';
 import { bundleContent, verifyBundle, type BundleCheck, type LicenceBundleContent, type LicenceBundleEnvelope } from './bundle.ts';
 import { openLicenceData, type LicenceData } from './data.ts';
 import { qrTextFromPdf } from './document.ts';
-import { claimsFor, kidOf, licenceDataDigest, parseToken, signatureValid, type ParsedToken, type QrClaims } from './qr.ts';
+import { kidOf, licenceDataDigest, parseToken, signatureValid, type ParsedToken, type QrClaims } from './qr.ts';
 import type { LicenceService, PublicStatus } from './service.ts';
 import * as store from './store.ts';
 import { recordUse, type UseKind } from './usage.ts';
@@ -76,8 +77,6 @@ export function statusWords(r: LicenceVerification): { text: string; level: 'gre
   return { text: STATUS_TEXT[r.status], level: r.status === 'valid' ? 'green' : r.status === 'suspended' ? 'red' : 'yellow' };
 }
 
-/** YYYY-MM-DD in China Standard Time: licence validity is by calendar day there. */
-export const chinaDay = (at: Date): string => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 export function licenceOfClaims(c: QrClaims): VerifiedLicence {
   return { identifier: c.id, typeCode: c.t, typeName: c.tn, holderKind: c.hk, holderName: c.hn, holderCode: c.hc, issuerName: c.in, issuerUscc: c.iu, validFrom: c.f, validUntil: c.u, issuedOn: c.ia };
@@ -120,7 +119,7 @@ function verifyParsed(parsed: Extract<ParsedToken, { ok: true }>, bundles: Check
   if (!chain.valid) return fail('signer_untrusted', `签章人证书不受信任：${chain.message}`);
   if (!signatureValid(parsed, publicKey)) return fail('bad_signature', '二维码的签名无效：内容被改动，或不是发证机关签发的');
   const listed = home.bundle.statuses.find((s) => s.identifier === claims.id);
-  const status: PublicStatus = listed ? listed.status : claims.u !== null && claims.u < chinaDay(now) ? 'expired' : 'valid';
+  const status: PublicStatus = listed ? listed.status : claims.u !== null && claims.u < chinaDate(now) ? 'expired' : 'valid';
   return {
     ok: true, status, revokeKind: listed?.revokeKind ?? null, since: listed?.since ?? null, licence: licenceOfClaims(claims), claims,
     signer: { kid: entry.kid, esId: entry.esId, orgName: entry.orgName, subject, regionCode: home.bundle.issuer.regionCode }, warnings: home.stale ? ['bundle_stale'] : [], source: 'bundle',
@@ -209,20 +208,23 @@ export class LicenceVerifier {
     return { ...result, status, revokeKind: status === 'revoked' ? licence.revoke_kind : null, since: status === 'valid' || status === 'expired' ? null : licence.updated_at.toISOString(), source: 'live' };
   }
 
-  /** By identifier: the public status and the masked holder, from this node's library. */
+  /** By identifier: the public status, type, issuer and validity from this node's library — no holder. */
   async verifyIdentifier(actor: AuditActor | null, identifier: string): Promise<LicenceVerification & { current?: string }> {
-    const s = await this.d.licences.publicStatus(identifier.trim());
-    const { licence, version } = (await store.findByIdentifier(this.d.db, s.identifier))!;
-    const type = await this.d.licences.typeByCode(this.d.db, licence.type_code);
+    const { licence, version } = await this.d.licences.open(identifier.trim());
+    const s = await this.d.licences.statusView(identifier.trim(), licence, version);
+    // The issuer's name is a plain field of the version's data: nothing personal is opened.
     const row = await this.d.db.selectFrom('licence_version').select(['data']).where('identifier', '=', s.identifier).executeTakeFirstOrThrow();
-    const data = openLicenceData(this.d.cipher, type, (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as LicenceData);
-    const masked = claimsFor({ type, data, identifier: s.identifier, issuerName: data.issuerName ?? '', validFrom: s.validFrom, validUntil: s.validUntil, issuedOn: chinaDay(licence.issued_at), signerCertificate: Buffer.alloc(0) });
+    const data = (typeof row.data === 'string' ? JSON.parse(row.data) : row.data) as LicenceData;
     await recordUse(this.d.db, { licenceId: licence.id, identifier: s.identifier, kind: 'verify_online', actor, regionCode: licence.region_code, outcome: s.status });
     return {
       ok: true, status: s.status, revokeKind: s.status === 'revoked' ? licence.revoke_kind : null, since: s.status === 'valid' || s.status === 'expired' ? null : licence.updated_at.toISOString(),
       // No holder, not even masked: identifiers run in sequence, so anyone could walk them and
       // collect every holder; the holder's data is for whoever holds the QR code or the file.
-      licence: { ...licenceOfClaims(masked), holderName: '', holderCode: '' }, claims: null, signer: null, warnings: [], source: 'live', ...(version !== licence.version ? { current: licence.identifier } : {}),
+      licence: {
+        identifier: s.identifier, typeCode: s.typeCode, typeName: s.typeName, holderKind: licence.holder_kind, holderName: '', holderCode: '',
+        issuerName: data.issuerName ?? '', issuerUscc: licence.issuer_uscc, validFrom: s.validFrom, validUntil: s.validUntil, issuedOn: chinaDate(licence.issued_at),
+      },
+      claims: null, signer: null, warnings: [], source: 'live', ...(version !== licence.version ? { current: licence.identifier } : {}),
     };
   }
 

@@ -2,10 +2,9 @@
 // arc, a five-pointed star, the kind below the star), rendered to PNG by resvg with the
 // bundled Noto Sans SC font so the output is the same on every machine; or an uploaded PNG,
 // accepted only after its chunk structure has been checked.
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { Resvg } from '@resvg/resvg-js';
+import { cjkFontPath } from '../../platform/pdf/cjk.ts';
 
 export type SealKind = 'official' | 'business' | 'legal_name';
 export const SEAL_KINDS: readonly SealKind[] = ['official', 'business', 'legal_name'];
@@ -23,7 +22,7 @@ const KIND_TEXT: Record<SealKind, string> = { official: '', business: '业务专
 export const SEAL_RED = '#d7000f';
 /** The bundled font's family name (Noto Sans SC as packaged by @embedpdf/fonts-sc). */
 const FONT_FAMILY = 'Noto Sans S Chinese';
-const FONT_FILE = path.join(path.dirname(createRequire(import.meta.url).resolve('@embedpdf/fonts-sc')), '..', 'fonts', 'NotoSansHans-Bold.otf');
+const FONT_FILE = cjkFontPath('bold');
 
 export interface SealImageInput {
   kind: SealKind;

@@ -30,6 +30,11 @@ export function parseDate(text: unknown, field = 'date'): number {
   return day;
 }
 
+/** The calendar date (YYYY-MM-DD) in Asia/Shanghai at an instant: validity and issue days are dated there. */
+export function chinaDate(at: Date = new Date()): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
 export function formatDay(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }

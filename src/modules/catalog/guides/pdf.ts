@@ -1,28 +1,15 @@
 // The printable guide: an A4 PDF laid out from the same Guide object as the page and the
 // API, in Noto Sans SC (subset-embedded by pdfkit so any reader shows the Chinese text),
 // with the QR code of the mobile page on the first page.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import PDFDocument from 'pdfkit';
+import { cjkFont, pdfBytes } from '../../../platform/pdf/cjk.ts';
 import type { Guide } from './guide.ts';
-
-// The font package exports only its JS entry; its fonts sit next to dist/.
-const FONT_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve('@embedpdf/fonts-sc')), '..', 'fonts');
-let fonts: { regular: Buffer; bold: Buffer } | null = null;
-
-/** Read once: the files are 8 MB each and never change while the process runs. */
-function loadFonts(): { regular: Buffer; bold: Buffer } {
-  fonts ??= { regular: readFileSync(path.join(FONT_DIR, 'NotoSansHans-Regular.otf')), bold: readFileSync(path.join(FONT_DIR, 'NotoSansHans-Bold.otf')) };
-  return fonts;
-}
 
 const INK = '#1b1f24';
 const MUTED = '#4b5563';
 const BRAND = '#0b4f9c';
 
 export async function renderGuidePdf(guide: Guide, qrPng: Buffer): Promise<Buffer> {
-  const { regular, bold } = loadFonts();
   const doc = new PDFDocument({
     size: 'A4',
     margins: { top: 56, bottom: 56, left: 56, right: 56 },
@@ -30,14 +17,9 @@ export async function renderGuidePdf(guide: Guide, qrPng: Buffer): Promise<Buffe
     lang: 'zh-CN',
     displayTitle: true,
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  doc.registerFont('regular', regular);
-  doc.registerFont('bold', bold);
+  const done = pdfBytes(doc);
+  doc.registerFont('regular', cjkFont('regular'));
+  doc.registerFont('bold', cjkFont('bold'));
 
   const left = doc.page.margins.left;
   const width = doc.page.width - left - doc.page.margins.right;

@@ -5,15 +5,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { Type } from '@fastify/type-provider-typebox';
 import { stringify } from 'csv-stringify/sync';
-import { access, type StaffRole } from '../../../platform/http/access.ts';
+import { access } from '../../../platform/http/access.ts';
 import { isAppError, type FieldError } from '../../../platform/http/errors.ts';
 import type { AppContext } from '../../../platform/module.ts';
 import { templateHeader } from './check.ts';
 import type { LicenceImportService } from './service.ts';
+import { LICENCE_MANAGERS, LICENCE_READERS as READERS, isLicenceManager } from '../service.ts';
 
 const PAGES = 'modules/licences/historical/pages';
-const IMPORTERS: StaffRole[] = ['approver', 'region_admin'];
-const READERS: StaffRole[] = ['approver', 'region_admin', 'auditor'];
 const page = { hide: true };
 const IdParams = Type.Object({ id: Type.String({ maxLength: 40 }) });
 const STATUS_TEXT = { checked: '已检查，待开始签发', running: '正在签发', paused: '已暂停', done: '已完成' } as const;
@@ -47,7 +46,7 @@ export function licenceImportRoutes(app: FastifyInstance, ctx: AppContext, impor
     // Whole parts (not keyValues): the file's name tells CSV from Excel.
     await scope.register(multipart, { attachFieldsToBody: true, limits: { fileSize: 10 * 1024 * 1024, files: 1, fields: 4 } });
     scope.post('/staff/licences/imports', {
-      config: { access: access.staff(IMPORTERS), csrf: false },
+      config: { access: access.staff(LICENCE_MANAGERS), csrf: false },
       schema: { ...page, consumes: ['multipart/form-data'] },
       handler: async (req, reply) => {
         const body = (req.body ?? {}) as Record<string, { value?: unknown; filename?: string; toBuffer?: () => Promise<Buffer> } | undefined>;
@@ -72,7 +71,7 @@ export function licenceImportRoutes(app: FastifyInstance, ctx: AppContext, impor
     const { job, type, problems } = await imports.job(req.actor, (req.params as { id: string }).id);
     const processed = job.issued + job.failed;
     const percent = job.valid ? Math.floor((processed * 100) / job.valid) : 100;
-    return ctx.render.page(req, reply, `${PAGES}/job.eta`, { job, type, problems, processed, percent, statusText: STATUS_TEXT, errors, canRun: req.actor.kind === 'staff' && IMPORTERS.some((r) => (req.actor as { roles: StaffRole[] }).roles.includes(r)) }, {
+    return ctx.render.page(req, reply, `${PAGES}/job.eta`, { job, type, problems, processed, percent, statusText: STATUS_TEXT, errors, canRun: isLicenceManager(req.actor) }, {
       title: `导入 ${job.file_name}`, status, breadcrumbs: [...crumbs, { label: job.file_name }],
     });
   }
@@ -104,7 +103,7 @@ export function licenceImportRoutes(app: FastifyInstance, ctx: AppContext, impor
 
   for (const [verb, run] of [['start', (req: FastifyRequest) => imports.start(req.actor, (req.params as { id: string }).id)], ['pause', (req: FastifyRequest) => imports.pause(req.actor, (req.params as { id: string }).id)]] as const) {
     app.post(`/staff/licences/imports/:id/${verb}`, {
-      config: { access: access.staff(IMPORTERS) },
+      config: { access: access.staff(LICENCE_MANAGERS) },
       schema: { ...page, params: IdParams },
       handler: async (req, reply) => {
         try {

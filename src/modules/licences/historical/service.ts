@@ -13,13 +13,14 @@ import { AppError } from '../../../platform/http/errors.ts';
 import { emitEvent } from '../../../platform/jobs/outbox.ts';
 import type { EventHandler } from '../../../platform/jobs/worker.ts';
 import { regionPrefix } from '../../../platform/region-code.ts';
+import { chinaDate } from '../../../platform/calendar/dates.ts';
 import { findCitizenByIdNumber } from '../../identity/index.ts';
 import { RegionService } from '../../regions/index.ts';
 import type { LicenceType } from '../catalogue.ts';
 import { sealLicenceData, openLicenceData, type Holder, type LicenceData } from '../data.ts';
 import { NoValidSeal, produceLicenceFiles, type FaceInput } from '../document.ts';
 import { nextIdentifier, recordIssued, type NewLicence } from '../issue.ts';
-import type { LicenceService, LicenceServiceDeps } from '../service.ts';
+import { isLicenceManager, type LicenceService, type LicenceServiceDeps } from '../service.ts';
 import { recordUse } from '../usage.ts';
 import { checkRow, requiredColumns } from './check.ts';
 import { parseTable } from './parse.ts';
@@ -27,19 +28,17 @@ import * as store from './store.ts';
 
 export const BATCH_SIZE = 10;
 export const IMPORT_TOPIC = 'licence.import_batch';
-const IMPORTERS = ['approver', 'region_admin'] as const;
 
 export type ImportDeps = LicenceServiceDeps & { db: Db; licences: LicenceService };
 
 type Staff = Extract<Actor, { kind: 'staff' }>;
 
 function importer(actor: Actor): Staff {
-  if (actor.kind !== 'staff' || !IMPORTERS.some((r) => actor.roles.includes(r))) throw new AppError('FORBIDDEN');
+  if (actor.kind !== 'staff' || !isLicenceManager(actor)) throw new AppError('FORBIDDEN');
   if (!actor.orgId) throw new AppError('FORBIDDEN', { detail: '导入存量证照须以发证机关工作人员的身份进行（账户没有所属机构）' });
   return actor;
 }
 
-const shanghaiToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 export class LicenceImportService {
   readonly d: ImportDeps;
@@ -62,7 +61,7 @@ export class LicenceImportService {
     if (missing.length) throw new AppError('VALIDATION_FAILED', { errors: [{ field: 'file', message: `缺少这些列：${missing.join('、')}（可下载模板）` }] });
     if (!parsed.table.rows.length) throw new AppError('VALIDATION_FAILED', { errors: [{ field: 'file', message: '文件只有表头，没有数据行' }] });
 
-    const today = (this.d.today ?? shanghaiToday)();
+    const today = (this.d.today ?? chinaDate)();
     const checked = parsed.table.rows.map((r) => ({ line: r.line, result: checkRow(type, org.name, r.cells, today) }));
     const numbers = checked.map((c) => c.result.originalNumber).filter(Boolean);
     const taken = await store.takenNumbers(this.d.db, type.code, numbers);
@@ -101,11 +100,16 @@ export class LicenceImportService {
     });
   }
 
-  async job(actor: Actor, id: string) {
-    if (!/^[0-9a-f-]{36}$/.test(id)) throw new AppError('LICENCE_IMPORT_NOT_FOUND');
-    const job = await store.job(this.d.db, id);
+  /** The job if it exists and is in the actor's region (locked for update when asked). */
+  private async jobInRegion(db: Queryable, actor: Actor, id: string, lock = false): Promise<store.JobRow> {
+    const job = /^[0-9a-f-]{36}$/.test(id) ? await store.job(db, id, lock) : null;
     if (!job) throw new AppError('LICENCE_IMPORT_NOT_FOUND');
     assertInRegion(actor, job.region_code);
+    return job;
+  }
+
+  async job(actor: Actor, id: string) {
+    const job = await this.jobInRegion(this.d.db, actor, id);
     const type = (await this.d.licences.types()).find((t) => t.code === job.type_code)!;
     return { job, type, problems: await store.problemRows(this.d.db, id, 1000) };
   }
@@ -119,9 +123,7 @@ export class LicenceImportService {
   async start(actor: Actor, id: string): Promise<void> {
     importer(actor);
     await inTransaction(this.d.db, async (tx) => {
-      const job = /^[0-9a-f-]{36}$/.test(id) ? await store.job(tx, id, true) : null;
-      if (!job) throw new AppError('LICENCE_IMPORT_NOT_FOUND');
-      assertInRegion(actor, job.region_code);
+      const job = await this.jobInRegion(tx, actor, id, true);
       if (job.status !== 'checked' && job.status !== 'paused') throw new AppError('LICENCE_IMPORT_STATE_CONFLICT', { detail: job.status === 'running' ? '正在签发' : '该导入已完成' });
       await store.setJobStatus(tx, id, 'running');
       await emitEvent(tx, { topic: IMPORT_TOPIC, payload: { jobId: id }, idempotencyKey: `${IMPORT_TOPIC}:${id}:${job.issued + job.failed}:${Date.now()}`, regionCode: job.region_code });
@@ -132,9 +134,7 @@ export class LicenceImportService {
   async pause(actor: Actor, id: string): Promise<void> {
     importer(actor);
     await inTransaction(this.d.db, async (tx) => {
-      const job = /^[0-9a-f-]{36}$/.test(id) ? await store.job(tx, id, true) : null;
-      if (!job) throw new AppError('LICENCE_IMPORT_NOT_FOUND');
-      assertInRegion(actor, job.region_code);
+      const job = await this.jobInRegion(tx, actor, id, true);
       if (job.status !== 'running') throw new AppError('LICENCE_IMPORT_STATE_CONFLICT', { detail: '只有正在签发的导入可以暂停' });
       await store.setJobStatus(tx, id, 'paused');
       await recordAudit(tx, { actor, action: 'licence.import.pause', targetType: 'licence_import_job', targetId: id, regionCode: job.region_code, change: { issued: job.issued, failed: job.failed } });
